@@ -1,0 +1,37 @@
+# Copyright 2026 Qualiopi 31 for Odoo contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Qualiopi 31 - Register of complaints, difficulties and hazards",
+    "summary": "Qualiopi indicator 31: complaints (réclamations), difficulties and "
+    "hazards (aléas) recorded, acknowledged and answered within business-day deadlines",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources/Training",
+    "license": "AGPL-3",
+    "author": "Qualiopi 31 for Odoo contributors",
+    "website": "https://github.com/qualiopi31/odoo-qualiopi",
+    "depends": ["helpdesk_mgmt", "event", "resource", "mail", "portal"],
+    "external_dependencies": {"python": ["holidays"]},
+    "data": [
+        "security/qualiopi_security.xml",
+        "security/ir.model.access.csv",
+        "data/helpdesk_data.xml",
+        "data/qualiopi_cause_category_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "wizard/qualiopi_acknowledge_wizard_views.xml",
+        "wizard/qualiopi_public_holiday_wizard_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_channel_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/qualiopi_improvement_action_views.xml",
+        "views/qualiopi_cause_category_views.xml",
+        "views/event_event_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/qualiopi_menus.xml",
+    ],
+    "demo": ["demo/qualiopi_demo.xml"],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,3 @@
+from . import mail_compose_message
+from . import qualiopi_acknowledge_wizard
+from . import qualiopi_public_holiday_wizard
