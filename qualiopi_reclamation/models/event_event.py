@@ -31,7 +31,7 @@ class EventEvent(models.Model):
         action = self.env["ir.actions.actions"]._for_xml_id(
             "qualiopi_reclamation.action_qualiopi_register"
         )
-        action["domain"] = [("event_id", "=", self.id)]
+        action["domain"] = [("event_id", "=", self.id), ("qualiopi_nature", "!=", False)]
         action["context"] = {
             "default_event_id": self.id,
             "default_qualiopi_nature": "complaint",

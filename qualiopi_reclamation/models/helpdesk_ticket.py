@@ -640,16 +640,6 @@ class HelpdeskTicket(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # Mail gateway
-    # ------------------------------------------------------------------
-
-    @api.model
-    def message_new(self, msg, custom_values=None):
-        if msg.get("qualiopi_is_auto_reply"):
-            self = self.with_context(qualiopi_no_auto_ack=True)
-        return super().message_new(msg, custom_values=custom_values)
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
@@ -669,9 +659,10 @@ class HelpdeskTicket(models.Model):
             email = ticket.partner_email
             if ticket.partner_name:
                 email = tools.formataddr((ticket.partner_name, ticket.partner_email))
-            partner = ticket._mail_find_partner_from_emails(
+            partners = ticket._mail_find_partner_from_emails(
                 [email], records=ticket, force_create=True
-            )[:1]
+            )
+            partner = partners[0] if partners else False
             if partner:
                 ticket.partner_id = partner
 

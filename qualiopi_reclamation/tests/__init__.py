@@ -1,0 +1,7 @@
+from . import test_acknowledgement
+from . import test_response
+from . import test_deadlines
+from . import test_cron
+from . import test_security
+from . import test_bad_input
+from . import test_analysis

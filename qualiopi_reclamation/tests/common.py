@@ -1,0 +1,119 @@
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.mail.tests.common import MailCommon
+
+
+class QualiopiCommon(MailCommon):
+    """A training organisation working Monday to Friday, 8:00-12:00 and
+    13:00-17:00 in Paris, with a session, a trainee and one user per role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Horaires Paris 35h",
+                "tz": "Europe/Paris",
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    Command.clear(),
+                    *[
+                        Command.create(
+                            {
+                                "name": f"Day {day} {period}",
+                                "dayofweek": str(day),
+                                "hour_from": hour_from,
+                                "hour_to": hour_to,
+                                "day_period": period,
+                            }
+                        )
+                        for day in range(5)
+                        for hour_from, hour_to, period in (
+                            (8, 12, "morning"),
+                            (13, 17, "afternoon"),
+                        )
+                    ],
+                ],
+            }
+        )
+        cls.company.write(
+            {
+                "resource_calendar_id": cls.calendar.id,
+                "qualiopi_ack_days": 2,
+                "qualiopi_response_days": 10,
+                "qualiopi_auto_ack": True,
+            }
+        )
+        cls.user_qualiopi = new_test_user(
+            cls.env,
+            login="qualiopi_user",
+            name="Quentin Qualité",
+            email="quentin@example.com",
+            groups="qualiopi_reclamation.group_qualiopi_user",
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="qualiopi_manager",
+            name="Manon Manager",
+            email="manon@example.com",
+            groups="qualiopi_reclamation.group_qualiopi_manager",
+        )
+        cls.user_auditor = new_test_user(
+            cls.env,
+            login="qualiopi_auditor",
+            name="Alain Auditeur",
+            email="alain@example.com",
+            groups="qualiopi_reclamation.group_qualiopi_auditor",
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Qualité",
+                "user_id": cls.user_manager.id,
+                "user_ids": [Command.set((cls.user_qualiopi | cls.user_manager).ids)],
+                "company_id": cls.company.id,
+            }
+        )
+        cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        cls.channel_web = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web")
+        cls.channel_phone = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone")
+        cls.trainee = cls.env["res.partner"].create(
+            {"name": "Marie Durand", "email": "marie.durand@example.com"}
+        )
+        cls.event_type = cls.env["event.type"].create({"name": "Excel avancé"})
+        cls.event = cls.env["event.event"].create(
+            {
+                "name": "Excel avancé - mars",
+                "event_type_id": cls.event_type.id,
+                "date_begin": "2026-03-02 08:00:00",
+                "date_end": "2026-03-04 16:00:00",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.registration = cls.env["event.registration"].create(
+            {"event_id": cls.event.id, "partner_id": cls.trainee.id}
+        )
+        cls.cause_content = cls.env.ref("qualiopi_reclamation.cause_category_content")
+
+    @classmethod
+    def _complaint_values(cls, **values):
+        return {
+            "name": "Support de cours manquant",
+            "description": "<p>Le support n'a pas été envoyé.</p>",
+            "qualiopi_nature": "complaint",
+            "stakeholder_type": "trainee",
+            "partner_id": cls.trainee.id,
+            "team_id": cls.team.id,
+            "event_id": cls.event.id,
+            "channel_id": cls.channel_web.id,
+            **values,
+        }
+
+    def _create_complaint(self, user=None, **values):
+        Ticket = self.env["helpdesk.ticket"]
+        if user:
+            Ticket = Ticket.with_user(user)
+        return Ticket.create(self._complaint_values(**values))

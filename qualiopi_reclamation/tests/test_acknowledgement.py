@@ -1,0 +1,163 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import QualiopiCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAcknowledgement(QualiopiCommon):
+    @freeze_time("2026-03-02 09:00:00")
+    def test_auto_acknowledgement_sent_once_to_complainant(self):
+        with self.mock_mail_gateway():
+            ticket = self._create_complaint(user=self.user_qualiopi)
+            self.env.flush_all()
+        ack_mails = self._new_mails.filtered(
+            lambda m: "Acknowledgement of receipt" in (m.subject or "")
+        )
+        self.assertEqual(len(ack_mails), 1, "exactly one acknowledgement is sent")
+        self.assertEqual(ack_mails.recipient_ids, self.trainee)
+        body = ack_mails.body_html
+        self.assertIn(ticket.number, body)
+        self.assertIn("3/2/26", body, "the received date is stated")
+        # 10 business days after Monday 2 March is Monday 16 March, 17:00 Paris.
+        self.assertIn("3/16/26, 5:00", body, "the answer deadline is stated")
+        self.assertEqual(str(ticket.ack_date), "2026-03-02 09:00:00")
+        self.assertEqual(ticket.ack_method, "email")
+        self.assertEqual(ticket.ack_message_id.model, "helpdesk.ticket")
+        self.assertEqual(ticket.ack_message_id.res_id, ticket.id)
+        self.assertEqual(ticket.ack_message_id.message_type, "comment")
+        self.assertEqual(ticket.qualiopi_status, "acknowledged")
+
+        with self.mock_mail_gateway():
+            ticket.with_user(self.user_qualiopi).action_qualiopi_acknowledge()
+            self.env.flush_all()
+        self.assertFalse(self._new_mails, "acknowledging twice sends nothing")
+        self.assertEqual(str(ticket.ack_date), "2026-03-02 09:00:00")
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_complainant_known_by_email_only_becomes_contact(self):
+        with self.mock_mail_gateway():
+            ticket = self._create_complaint(
+                partner_id=False,
+                partner_name="Jean Nouveau",
+                partner_email="jean.nouveau@example.com",
+            )
+        self.assertEqual(ticket.partner_id.email, "jean.nouveau@example.com")
+        self.assertEqual(ticket.partner_id.name, "Jean Nouveau")
+        self.assertTrue(ticket.ack_date)
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual(self._new_mails.recipient_ids, ticket.partner_id)
+
+    def test_no_auto_acknowledgement_when_disabled_or_not_a_complaint(self):
+        self.company.qualiopi_auto_ack = False
+        with self.mock_mail_gateway():
+            complaint = self._create_complaint()
+            difficulty = self._create_complaint(qualiopi_nature="difficulty")
+        self.assertFalse(complaint.ack_date)
+        self.assertFalse(difficulty.ack_date)
+        self.assertFalse(self._new_mails)
+        self.assertEqual(complaint.qualiopi_status, "new")
+
+    def test_plain_ticket_untouched(self):
+        with self.mock_mail_gateway():
+            ticket = self.env["helpdesk.ticket"].create(
+                {
+                    "name": "Printer out of toner",
+                    "description": "<p>Toner</p>",
+                    "partner_id": self.trainee.id,
+                }
+            )
+        self.assertFalse(self._new_mails)
+        self.assertFalse(ticket.ack_deadline)
+        self.assertFalse(ticket.response_deadline)
+        self.assertFalse(ticket.is_overdue)
+        self.assertFalse(ticket.qualiopi_status)
+        ticket.stage_id = self.stage_done
+        self.assertTrue(ticket.closed, "a plain ticket closes as before")
+
+    @freeze_time("2026-03-03 11:00:00")
+    def test_manual_acknowledgement(self):
+        self.trainee.email = False
+        ticket = self._create_complaint(
+            channel_id=self.channel_phone.id, received_date="2026-03-03 10:00:00"
+        )
+        self.assertFalse(ticket.ack_date, "no email: nothing sent automatically")
+        with self.assertRaises(UserError):
+            ticket.action_qualiopi_acknowledge()
+        action = ticket.with_user(self.user_qualiopi).action_qualiopi_record_acknowledgement()
+        wizard_form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.user_qualiopi)
+            .with_context(**action["context"])
+        )
+        wizard_form.ack_method = "phone"
+        wizard_form.ack_date = "2026-03-03 10:30:00"
+        wizard_form.ack_note = "Rappelée, délai de réponse annoncé."
+        wizard = wizard_form.save()
+        wizard.action_confirm()
+        self.assertEqual(str(ticket.ack_date), "2026-03-03 10:30:00")
+        self.assertEqual(ticket.ack_method, "phone")
+        self.assertEqual(ticket.ack_user_id, self.user_qualiopi)
+        self.assertIn("Rappelée", ticket.message_ids[0].body)
+        # A second recording is refused: the first is the evidence.
+        wizard2 = self.env["qualiopi.acknowledge.wizard"].create(
+            {"ticket_id": ticket.id, "ack_method": "letter"}
+        )
+        with self.assertRaises(UserError):
+            wizard2.action_confirm()
+
+    def test_manual_acknowledgement_by_phone_needs_details(self):
+        self.trainee.email = False
+        ticket = self._create_complaint()
+        wizard = self.env["qualiopi.acknowledge.wizard"].create(
+            {"ticket_id": ticket.id, "ack_method": "phone"}
+        )
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertFalse(ticket.ack_date)
+
+    def test_auto_reply_not_acknowledged(self):
+        self.team.alias_name = "reclamations"
+        self.team.alias_defaults = (
+            "{'qualiopi_nature': 'complaint', 'stakeholder_type': 'other', "
+            f"'team_id': {self.team.id}}}"
+        )
+        template = (
+            "From: Jean Dupont <jean.dupont@example.com>\n"
+            "To: reclamations@{domain}\n"
+            "Subject: {subject}\n"
+            "Message-ID: <{msgid}@example.com>\n"
+            "{extra}"
+            "Content-Type: text/plain\n\n"
+            "Bonjour, la formation ne correspond pas au programme.\n"
+        )
+        with self.mock_mail_gateway():
+            auto_reply = self.env["mail.thread"].message_process(
+                None,
+                template.format(
+                    domain=self.alias_domain,
+                    subject="Absence du bureau",
+                    msgid="auto1",
+                    extra="Auto-Submitted: auto-replied\n",
+                ),
+            )
+            human = self.env["mail.thread"].message_process(
+                None,
+                template.format(
+                    domain=self.alias_domain,
+                    subject="Réclamation formation",
+                    msgid="human1",
+                    extra="",
+                ),
+            )
+        auto_ticket = self.env["helpdesk.ticket"].browse(auto_reply)
+        human_ticket = self.env["helpdesk.ticket"].browse(human)
+        self.assertEqual(auto_ticket.qualiopi_nature, "complaint")
+        self.assertFalse(auto_ticket.ack_date, "an auto-reply gets no acknowledgement")
+        self.assertTrue(human_ticket.ack_date)
+        acked = self._new_mails.filtered(
+            lambda m: "Acknowledgement of receipt" in (m.subject or "")
+        )
+        self.assertEqual(acked.mapped("recipient_ids.email"), ["jean.dupont@example.com"])

@@ -1,0 +1,137 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import QualiopiCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(QualiopiCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_employee_plain = new_test_user(
+            cls.env, login="plain_employee", groups="base.group_user"
+        )
+        cls.ticket = cls.env["helpdesk.ticket"].create(cls._complaint_values())
+        cls.action = cls.env["qualiopi.improvement.action"].create(
+            {
+                "name": "Revoir les supports",
+                "ticket_ids": [Command.link(cls.ticket.id)],
+                "date_deadline": "2026-12-31",
+            }
+        )
+
+    def test_auditor_reads_everything_writes_nothing(self):
+        ticket = self.ticket.with_user(self.user_auditor)
+        self.assertEqual(ticket.qualiopi_nature, "complaint")
+        self.assertEqual(
+            self.env["helpdesk.ticket"]
+            .with_user(self.user_auditor)
+            .search_count([("id", "=", self.ticket.id)]),
+            1,
+        )
+        self.assertEqual(self.action.with_user(self.user_auditor).name, "Revoir les supports")
+        with self.assertRaises(AccessError):
+            ticket.write({"root_cause": "x"})
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.ticket"].with_user(self.user_auditor).create(
+                self._complaint_values()
+            )
+        with self.assertRaises(AccessError):
+            ticket.unlink()
+        with self.assertRaises(AccessError):
+            self.action.with_user(self.user_auditor).write({"name": "x"})
+        with self.assertRaises(AccessError):
+            self.env["qualiopi.improvement.action"].with_user(self.user_auditor).create(
+                {"name": "x", "date_deadline": "2026-12-31"}
+            )
+        with self.assertRaises(AccessError):
+            self.env["qualiopi.cause.category"].with_user(self.user_auditor).create(
+                {"name": "x"}
+            )
+
+    def test_user_creates_and_writes_never_deletes(self):
+        ticket = self._create_complaint(user=self.user_qualiopi)
+        ticket.write({"root_cause": "Retard du formateur"})
+        self.assertTrue(ticket.ack_date)
+        with self.assertRaises(AccessError):
+            ticket.unlink()
+        action = self.env["qualiopi.improvement.action"].with_user(self.user_qualiopi).create(
+            {"name": "Relancer les formateurs", "date_deadline": "2026-12-31"}
+        )
+        with self.assertRaises(AccessError):
+            action.unlink()
+        with self.assertRaises(AccessError):
+            self.env["qualiopi.cause.category"].with_user(self.user_qualiopi).create(
+                {"name": "x"}
+            )
+        # Archiving stays possible.
+        ticket.active = False
+        self.assertFalse(ticket.active)
+
+    def test_acknowledged_record_never_deleted(self):
+        ticket = self._create_complaint(user=self.user_manager)
+        self.assertTrue(ticket.ack_date)
+        with self.assertRaises(UserError):
+            ticket.with_user(self.user_manager).unlink()
+        self.assertTrue(ticket.exists())
+        # An unacknowledged one can be removed by a manager (entered by mistake).
+        self.company.qualiopi_auto_ack = False
+        draft = self._create_complaint(user=self.user_manager)
+        draft.with_user(self.user_manager).unlink()
+        self.assertFalse(draft.exists())
+
+    def test_evidence_dates_locked_except_for_manager(self):
+        ticket = self.ticket
+        self.assertTrue(ticket.ack_date)
+        with self.assertRaises(UserError):
+            ticket.with_user(self.user_qualiopi).write({"ack_date": "2026-01-01 10:00:00"})
+        new_date = ticket.ack_date.replace(microsecond=0)
+        ticket.with_user(self.user_manager).write({"ack_date": new_date})
+        self.assertEqual(ticket.ack_date, new_date)
+        ticket.with_user(self.user_manager).write(
+            {"response_date": "2026-03-05 10:00:00", "received_date": "2026-03-02 09:00:00"}
+        )
+        with self.assertRaises(UserError):
+            ticket.with_user(self.user_qualiopi).write({"response_date": False})
+
+    def test_evidence_changes_are_tracked(self):
+        ticket = self.ticket
+        ticket.with_user(self.user_manager).write(
+            {"received_date": "2026-03-02 09:00:00", "response_date": "2026-03-05 10:00:00"}
+        )
+        ticket.with_user(self.user_manager).write({"response_date": "2026-03-06 10:00:00"})
+        self.flush_tracking()
+        tracked_fields = ticket.message_ids.tracking_value_ids.field_id.mapped("name")
+        self.assertIn("response_date", tracked_fields)
+        self.assertIn("received_date", tracked_fields)
+
+    def test_plain_employee_sees_no_register(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.user_employee_plain)
+        self.assertFalse(Ticket.search([("id", "=", self.ticket.id)]))
+        with self.assertRaises(AccessError):
+            self.action.with_user(self.user_employee_plain).read(["name"])
+
+    def test_companies_isolated(self):
+        other_company = self.env["res.company"].create({"name": "Autre OF"})
+        other_ticket = self.env["helpdesk.ticket"].create(
+            self._complaint_values(company_id=other_company.id, team_id=False, event_id=False)
+        )
+        other_action = self.env["qualiopi.improvement.action"].create(
+            {"name": "Autre", "date_deadline": "2026-12-31", "company_id": other_company.id}
+        )
+        for user in (self.user_qualiopi, self.user_manager, self.user_auditor):
+            Ticket = self.env["helpdesk.ticket"].with_user(user)
+            self.assertFalse(Ticket.search([("id", "=", other_ticket.id)]))
+            self.assertIn(self.ticket, Ticket.search([("qualiopi_nature", "!=", False)]))
+            Action = self.env["qualiopi.improvement.action"].with_user(user)
+            self.assertFalse(Action.search([("id", "=", other_action.id)]))
+            with self.assertRaises(AccessError):
+                other_ticket.with_user(user).read(["name"])
+
+    def test_public_holidays_for_managers_only(self):
+        with self.assertRaises(AccessError):
+            self.env["qualiopi.public.holiday.wizard"].with_user(self.user_qualiopi).create(
+                {"calendar_id": self.calendar.id, "year": 2026}
+            )
