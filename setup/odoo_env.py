@@ -10,6 +10,7 @@ report what is missing.
 
 import argparse
 import ast
+import getpass
 import os
 import shutil
 import sys
@@ -56,7 +57,9 @@ def repo_addons():
 
 def _contains_addons(directory):
     try:
-        return any((Path(directory) / n / "__manifest__.py").is_file() for n in os.listdir(directory))
+        return any(
+            (Path(directory) / n / "__manifest__.py").is_file() for n in os.listdir(directory)
+        )
     except OSError:
         return False
 
@@ -66,8 +69,9 @@ def core_addons_dirs():
     ``odoo`` package, a packaged Odoo in ``odoo/addons``; wheels of OCA addons
     land in ``site-packages/odoo/addons``, which the ``odoo.addons`` namespace
     package merges in."""
-    import odoo  # noqa: PLC0415 (only where needed)
-    import odoo.addons  # noqa: PLC0415
+    import odoo
+
+    import odoo.addons
 
     dirs = []
     odoo_dir = Path(odoo.__file__).resolve().parent
@@ -100,7 +104,7 @@ def has_module(name):
 
 def _db_params():
     return {
-        "user": os.environ["QUALIOPI_DB_USER"],
+        "user": os.environ.get("QUALIOPI_DB_USER") or getpass.getuser(),
         "port": int(os.environ.get("QUALIOPI_DB_PORT") or 5432),
         "password": os.environ.get("QUALIOPI_DB_PASSWORD") or None,
     }
@@ -117,7 +121,7 @@ def _host_candidates():
 
 
 def _connect(host, dbname="postgres"):
-    import psycopg2  # noqa: PLC0415
+    import psycopg2
 
     params = {k: v for k, v in _db_params().items() if v is not None}
     if host:
@@ -162,9 +166,11 @@ def drop_db(name):
     conn = _admin_connection()
     try:
         with conn.cursor() as cr:
-            from psycopg2 import sql  # noqa: PLC0415
+            from psycopg2 import sql
 
-            cr.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cr.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
     finally:
         conn.close()
     shutil.rmtree(VAR / "data" / "filestore" / name, ignore_errors=True)
@@ -227,9 +233,9 @@ def write_config(path, db_host, http_port):
 def missing_requirements(files):
     """Print the requirement lines of ``files`` that the environment lacks."""
     try:
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+        from importlib.metadata import PackageNotFoundError, version
 
-        from packaging.requirements import Requirement  # noqa: PLC0415
+        from packaging.requirements import Requirement
     except ImportError:
         # Can't tell: say everything is missing, pip will sort it out.
         for file in files:
