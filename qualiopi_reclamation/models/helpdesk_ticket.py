@@ -381,12 +381,12 @@ class HelpdeskTicket(models.Model):
                 ticket.qualiopi_status = "closed"
             elif ticket.response_date:
                 ticket.qualiopi_status = "answered"
+            elif ticket.qualiopi_nature == "complaint" and not ticket.ack_date:
+                ticket.qualiopi_status = "new"
             elif ticket.cause_category_id or ticket.root_cause:
                 ticket.qualiopi_status = "analysis"
-            elif ticket.ack_date or ticket.qualiopi_nature != "complaint":
-                ticket.qualiopi_status = "acknowledged"
             else:
-                ticket.qualiopi_status = "new"
+                ticket.qualiopi_status = "acknowledged"
 
     @api.depends("improvement_action_ids")
     def _compute_improvement_action_count(self):
@@ -895,8 +895,11 @@ class HelpdeskTicket(models.Model):
                                 "%(summary)s for %(ticket)s: deadline %(deadline)s.",
                                 summary=summary,
                                 ticket=ticket.display_name,
-                                deadline=fields.Datetime.to_string(
-                                    ticket[deadline_field]
+                                deadline=tools.format_datetime(
+                                    self.env,
+                                    ticket[deadline_field],
+                                    tz=ticket._qualiopi_calendar().tz or "Europe/Paris",
+                                    dt_format="short",
                                 ),
                             ),
                             "date_deadline": fields.Date.to_date(
