@@ -208,12 +208,15 @@ prepare_env() {
 
 odoo_bin() { "$PYTHON" -m odoo "$@"; }
 
-# install_db NAME ADDONS [odoo options]: a fresh database with ADDONS and demo data.
+# install_db NAME ADDONS [odoo options]: a fresh database with ADDONS and demo data
+# (unless the options say --without-demo=...).
 install_db() {
 	local db="$1" addons="$2"
 	shift 2
 	helper drop-db "$db"
-	say "creating database $db with $addons and demo data"
+	local demo=" and demo data"
+	case " $* " in *" --without-demo="*) demo=" without demo data" ;; esac
+	say "creating database $db with $addons$demo"
 	odoo_bin -c "$ODOO_CONF" -d "$db" -i "$addons" --stop-after-init --no-http \
 		--log-level="${QUALIOPI_INSTALL_LOG_LEVEL:-warn}" "$@" ||
 		die "installing $addons in $db failed (see the log above)"
