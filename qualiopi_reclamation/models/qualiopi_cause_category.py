@@ -12,7 +12,6 @@ class QualiopiCauseCategory(models.Model):
     description = fields.Text(translate=True)
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         help="Leave empty to share the category between companies.",
     )
 
