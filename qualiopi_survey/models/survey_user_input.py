@@ -1,0 +1,403 @@
+import datetime
+
+from markupsafe import Markup
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .survey_survey import PURPOSE_STAKEHOLDER
+
+DEFAULT_REMINDER_DAYS = (3, 7)
+
+
+class SurveyUserInput(models.Model):
+    _inherit = "survey.user_input"
+
+    # Links
+    event_id = fields.Many2one(
+        comodel_name="event.event",
+        string="Training session",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
+    event_registration_id = fields.Many2one(
+        comodel_name="event.registration",
+        string="Registration",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
+    helpdesk_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Complaint",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The complaint whose handling this answer appraises.",
+    )
+    qualiopi_purpose = fields.Selection(
+        related="survey_id.qualiopi_purpose",
+        store=True,
+        string="Qualiopi purpose",
+    )
+    event_type_id = fields.Many2one(related="event_id.event_type_id", store=True, string="Course")
+    qualiopi_trainer_partner_id = fields.Many2one(
+        related="event_id.qualiopi_trainer_partner_id", store=True, string="Trainer"
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+    )
+    qualiopi_year = fields.Integer(
+        string="Period (year)",
+        help="For a yearly survey (funders): the year whose sessions it appraises.",
+        readonly=True,
+    )
+    # Invitations and reminders
+    qualiopi_invitation_date = fields.Datetime(string="Invited on", readonly=True, copy=False)
+    qualiopi_reminder_count = fields.Integer(string="Reminders sent", readonly=True, copy=False)
+    qualiopi_last_reminder_date = fields.Datetime(string="Last reminder", readonly=True, copy=False)
+    qualiopi_next_reminder_date = fields.Datetime(
+        string="Next reminder", readonly=True, copy=False, index="btree_not_null"
+    )
+    # Score
+    qualiopi_satisfaction = fields.Float(
+        string="Satisfaction (/100)",
+        compute="_compute_qualiopi_satisfaction",
+        store=True,
+        compute_sudo=True,
+        digits=(5, 1),
+        aggregator="avg",
+        help="Average of the answers to the satisfaction questions, each brought "
+        "to 0-100: a scale from its minimum to its maximum, a choice by its points "
+        "against the best answer. Computed once the survey is completed.",
+    )
+    qualiopi_is_scored = fields.Boolean(
+        string="Scored",
+        compute="_compute_qualiopi_satisfaction",
+        store=True,
+        compute_sudo=True,
+    )
+    qualiopi_is_low = fields.Boolean(
+        string="Low satisfaction",
+        compute="_compute_qualiopi_is_low",
+        store=True,
+        compute_sudo=True,
+    )
+    qualiopi_is_answered = fields.Boolean(
+        string="Answered", compute="_compute_qualiopi_is_answered", store=True
+    )
+    # Alerts
+    qualiopi_difficulty_ids = fields.One2many(
+        comodel_name="helpdesk.ticket",
+        inverse_name="qualiopi_user_input_id",
+        string="Difficulties opened",
+    )
+    qualiopi_difficulty_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Difficulty",
+        compute="_compute_qualiopi_difficulty_id",
+    )
+
+    _sql_constraints = [
+        (
+            "qualiopi_registration_survey_uniq",
+            "UNIQUE(event_registration_id, survey_id)",
+            "A registration is invited once to each survey.",
+        ),
+        (
+            "qualiopi_ticket_survey_uniq",
+            "UNIQUE(helpdesk_ticket_id, survey_id)",
+            "A complainant is invited once to each survey about the same complaint.",
+        ),
+    ]
+
+    def init(self):
+        super().init()
+        # Invitations without a registration: client companies and trainers of
+        # a session, funders of a year. One each, whatever the cron does.
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS
+                    survey_user_input_qualiopi_event_partner_uniq
+                ON survey_user_input (event_id, survey_id, partner_id)
+                WHERE event_id IS NOT NULL AND event_registration_id IS NULL;
+                CREATE UNIQUE INDEX IF NOT EXISTS
+                    survey_user_input_qualiopi_year_partner_uniq
+                ON survey_user_input (company_id, survey_id, partner_id, qualiopi_year)
+                WHERE qualiopi_year IS NOT NULL AND qualiopi_year != 0;
+                """
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("event_id.company_id", "helpdesk_ticket_id.company_id")
+    def _compute_company_id(self):
+        for answer in self:
+            company = answer.event_id.company_id or answer.helpdesk_ticket_id.company_id
+            if company or not answer.company_id:
+                answer.company_id = company
+
+    @api.depends(
+        "state",
+        "user_input_line_ids.skipped",
+        "user_input_line_ids.value_scale",
+        "user_input_line_ids.suggested_answer_id",
+        "user_input_line_ids.question_id.is_qualiopi_satisfaction",
+    )
+    def _compute_qualiopi_satisfaction(self):
+        for answer in self:
+            scores = []
+            if answer.state == "done":
+                lines = answer.user_input_line_ids.filtered("question_id.is_qualiopi_satisfaction")
+                for question in lines.question_id:
+                    score = question._qualiopi_score(
+                        lines.filtered(lambda line, q=question: line.question_id == q)
+                    )
+                    if score is not None:
+                        scores.append(score)
+            answer.qualiopi_is_scored = bool(scores)
+            answer.qualiopi_satisfaction = round(sum(scores) / len(scores), 1) if scores else 0.0
+
+    @api.depends(
+        "qualiopi_is_scored",
+        "qualiopi_satisfaction",
+        "company_id.qualiopi_alert_threshold",
+    )
+    def _compute_qualiopi_is_low(self):
+        for answer in self:
+            company = answer.company_id or self.env.company
+            answer.qualiopi_is_low = bool(
+                answer.qualiopi_is_scored
+                and answer.qualiopi_satisfaction < company.qualiopi_alert_threshold
+            )
+
+    @api.depends("state")
+    def _compute_qualiopi_is_answered(self):
+        for answer in self:
+            answer.qualiopi_is_answered = answer.state == "done"
+
+    @api.depends("qualiopi_difficulty_ids")
+    def _compute_qualiopi_difficulty_id(self):
+        for answer in self:
+            answer.qualiopi_difficulty_id = answer.qualiopi_difficulty_ids[:1]
+
+    # ------------------------------------------------------------------
+    # Completion
+    # ------------------------------------------------------------------
+
+    def _mark_done(self):
+        result = super()._mark_done()
+        self.filtered("qualiopi_purpose").write({"qualiopi_next_reminder_date": False})
+        self._qualiopi_check_alerts()
+        return result
+
+    def _qualiopi_check_alerts(self):
+        """Open one difficulty per completed answer below the company threshold."""
+        low = self.filtered(
+            lambda a: (
+                a.qualiopi_purpose
+                and a.state == "done"
+                and a.qualiopi_is_low
+                and not a.sudo().qualiopi_difficulty_ids
+            )
+        )
+        for answer in low:
+            company = answer.company_id or self.env.company
+            answer._qualiopi_open_difficulty(
+                self.env._(
+                    "Satisfaction %(score)s/100, below the alert threshold of %(threshold)s/100.",
+                    score=tools.float_repr(answer.qualiopi_satisfaction, 1),
+                    threshold=company.qualiopi_alert_threshold,
+                )
+            )
+        return low
+
+    def _qualiopi_free_text(self):
+        self.ensure_one()
+        return [
+            (line.question_id.title, line.value_text_box or line.value_char_box)
+            for line in self.user_input_line_ids
+            if line.answer_type in ("text_box", "char_box")
+            and (line.value_text_box or line.value_char_box)
+        ]
+
+    def _qualiopi_open_difficulty(self, reason):
+        """The difficulty this answer opened in the register, created once.
+
+        A second alert on the same answer (a low score, then a flagged comment)
+        is posted on the existing difficulty instead of opening another one.
+        """
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        existing = Ticket.search([("qualiopi_user_input_id", "=", self.id)], limit=1)
+        if existing:
+            existing.message_post(body=reason, subtype_xmlid="mail.mt_note")
+            return existing
+        answer = self.sudo()
+        partner = answer.partner_id
+        body = Markup("<p>%s</p>") % reason
+        texts = answer._qualiopi_free_text()
+        if texts:
+            body += Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li><b>%s</b> %s</li>") % (title, text) for title, text in texts
+            )
+        values = {
+            "name": self.env._(
+                "Satisfaction alert: %(survey)s - %(respondent)s",
+                survey=answer.survey_id.title,
+                respondent=partner.name or answer.email or answer.nickname or "?",
+            ),
+            "description": body,
+            "qualiopi_nature": "difficulty",
+            "stakeholder_type": PURPOSE_STAKEHOLDER.get(answer.qualiopi_purpose) or "other",
+            "partner_id": partner.id,
+            "event_id": answer.event_id.id,
+            "event_registration_id": answer.event_registration_id.id,
+            "qualiopi_user_input_id": answer.id,
+            "received_date": fields.Datetime.now(),
+            "user_id": (answer.event_id.user_id or answer.helpdesk_ticket_id.user_id).id,
+        }
+        if answer.company_id:
+            values["company_id"] = answer.company_id.id
+        if not partner:
+            values.update(partner_email=answer.email, partner_name=answer.nickname)
+        ticket = Ticket.with_context(qualiopi_no_auto_ack=True).create(values)
+        answer.message_post(
+            body=self.env._(
+                "Difficulty %(ticket)s opened in the Qualiopi register.",
+                ticket=ticket.display_name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return ticket
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_qualiopi_open_difficulty(self):
+        """Flag this answer as worrying: it opens (or shows) its difficulty."""
+        self.ensure_one()
+        if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_user"):
+            raise UserError(
+                self.env._("Only a Qualiopi user can open a difficulty from an answer.")
+            )
+        ticket = self._qualiopi_open_difficulty(
+            self.env._("Answer flagged as worrying by %(user)s.", user=self.env.user.name)
+        )
+        return self._qualiopi_action_ticket(ticket)
+
+    def action_view_qualiopi_difficulty(self):
+        self.ensure_one()
+        return self._qualiopi_action_ticket(self.qualiopi_difficulty_id)
+
+    def _qualiopi_action_ticket(self, ticket):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Difficulty"),
+            "res_model": "helpdesk.ticket",
+            "res_id": ticket.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("qualiopi_reclamation.helpdesk_ticket_view_form_qualiopi").id,
+                    "form",
+                )
+            ],
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Invitations and reminders
+    # ------------------------------------------------------------------
+
+    def _qualiopi_reminder_days(self):
+        """Days after the invitation of each reminder (at most two)."""
+        self.ensure_one()
+        event = self.event_id
+        if event:
+            days = [event.qualiopi_reminder_1_days, event.qualiopi_reminder_2_days]
+            return [d for d in days[: event.qualiopi_reminder_count] if d > 0]
+        return list(DEFAULT_REMINDER_DAYS)
+
+    def _qualiopi_next_reminder(self, count, invitation_date):
+        days = self._qualiopi_reminder_days()
+        if count >= len(days) or not invitation_date:
+            return False
+        return invitation_date + datetime.timedelta(days=days[count])
+
+    def _qualiopi_send(self, template_xmlid):
+        """Email the answers in one batch through Odoo's mass-mail composer.
+
+        Each email is logged on the answer's chatter (the evidence of the
+        invitation or reminder, with its date and recipient).
+        """
+        if not self:
+            return self.env["mail.mail"]
+        template = self.env.ref(template_xmlid)
+        return self.sudo().message_mail_with_source(
+            template,
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    def _qualiopi_send_invitations(self):
+        """Send the invitation of new answers, schedule their reminders."""
+        to_send = self.filtered(lambda a: a.email or a.partner_id.email)
+        to_send._qualiopi_send("qualiopi_survey.mail_template_survey_invitation")
+        now = fields.Datetime.now()
+        for answer in to_send:
+            answer.write(
+                {
+                    "qualiopi_invitation_date": now,
+                    "qualiopi_next_reminder_date": answer._qualiopi_next_reminder(0, now),
+                }
+            )
+        return to_send
+
+    def _qualiopi_send_reminders(self):
+        """Remind those who have not answered; at most the configured number."""
+        to_remind = self.filtered(
+            lambda a: (
+                a.state != "done"
+                and a.qualiopi_invitation_date
+                and a.qualiopi_reminder_count < len(a._qualiopi_reminder_days())
+                and (not a.deadline or a.deadline > fields.Datetime.now())
+            )
+        )
+        (self - to_remind).write({"qualiopi_next_reminder_date": False})
+        to_remind._qualiopi_send("qualiopi_survey.mail_template_survey_reminder")
+        now = fields.Datetime.now()
+        for answer in to_remind:
+            count = answer.qualiopi_reminder_count + 1
+            answer.write(
+                {
+                    "qualiopi_reminder_count": count,
+                    "qualiopi_last_reminder_date": now,
+                    "qualiopi_next_reminder_date": answer._qualiopi_next_reminder(
+                        count, answer.qualiopi_invitation_date
+                    ),
+                }
+            )
+        return to_remind
+
+    @api.model
+    def _qualiopi_cron_reminders(self, limit=None):
+        due = self.search(
+            [
+                ("qualiopi_next_reminder_date", "<=", fields.Datetime.now()),
+                ("state", "!=", "done"),
+            ],
+            limit=limit,
+        )
+        return due._qualiopi_send_reminders()
