@@ -1,0 +1,4 @@
+from . import test_duty_to_inform
+from . import test_referral
+from . import test_security
+from . import test_settings

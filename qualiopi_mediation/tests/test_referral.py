@@ -1,0 +1,184 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import MediationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReferral(MediationCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_mediator()
+        cls.activity_type = cls.env.ref("qualiopi_mediation.mail_activity_type_mediation_outcome")
+
+    def _activities(self, referral):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "qualiopi.mediation.referral"),
+                ("res_id", "=", referral.id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def _run_cron(self):
+        self.env["helpdesk.ticket"]._cron_qualiopi_deadlines()
+        self.env.flush_all()
+
+    def test_refer_button_prefills_the_referral(self):
+        with freeze_time("2026-03-02 09:00:00"):
+            ticket = self._create_complaint()
+        with freeze_time("2026-03-20 10:00:00"):
+            action = ticket.with_user(self.user_manager).action_qualiopi_refer_to_mediation()
+            self.assertEqual(action["res_model"], "qualiopi.mediation.referral")
+            form = Form(
+                self.env["qualiopi.mediation.referral"]
+                .with_user(self.user_manager)
+                .with_context(**action["context"])
+            )
+            self.assertEqual(form.ticket_id, ticket)
+            self.assertEqual(form.mediator_id, self.mediator)
+            self.assertEqual(str(form.referral_date), "2026-03-20")
+            self.assertFalse(form.admissibility_warning)
+            form.mediator_reference = "MC-2026-0042"
+            referral = form.save()
+        self.assertTrue(referral.name.startswith("MED/"))
+        self.assertEqual(referral.state, "referred")
+        self.assertEqual(str(referral.outcome_deadline), "2026-06-18")
+        self.assertEqual(ticket.mediation_state, "referred")
+        self.assertEqual(ticket.mediation_referral_count, 1)
+        with freeze_time("2026-04-20 10:00:00"):
+            referral.with_user(self.user_manager).action_agreement()
+        self.assertEqual(referral.state, "agreement")
+        self.assertEqual(str(referral.outcome_date), "2026-04-20")
+        self.assertEqual(ticket.mediation_state, "agreement")
+
+    def test_difficulty_cannot_be_referred(self):
+        difficulty = self._create_complaint(qualiopi_nature="difficulty")
+        with self.assertRaises(UserError):
+            difficulty.with_user(self.user_manager).action_qualiopi_refer_to_mediation()
+        with self._assert_refused(ValidationError, "only a complaint"):
+            self._create_referral(difficulty)
+        self.assertFalse(
+            self.env["qualiopi.mediation.referral"].search_count(
+                [("ticket_id", "=", difficulty.id)]
+            )
+        )
+
+    def test_admissibility_warning_without_acknowledged_written_complaint(self):
+        self.company.qualiopi_auto_ack = False
+        with freeze_time("2026-03-02 09:00:00"):
+            ticket = self._create_complaint()
+        with freeze_time("2026-03-10 09:00:00"):
+            referral = self._create_referral(ticket)
+        self.assertTrue(referral.is_admissibility_doubtful)
+        self.assertIn("No acknowledged written complaint", referral.admissibility_warning)
+        # Acknowledged after the referral: still not before it.
+        with freeze_time("2026-03-12 09:00:00"), self.mock_mail_gateway():
+            ticket.action_qualiopi_acknowledge()
+        self.assertTrue(referral.is_admissibility_doubtful)
+        referral.referral_date = "2026-03-12"
+        self.assertFalse(referral.is_admissibility_doubtful)
+        self.assertFalse(referral.admissibility_warning)
+
+    def test_admissibility_warning_one_year_on(self):
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            ticket = self._create_complaint()
+        self.assertTrue(ticket.ack_date)
+        with freeze_time("2027-03-02 12:00:00"):
+            on_time = self._create_referral(ticket)
+            self.assertFalse(on_time.admissibility_warning, "one year to the day")
+        with freeze_time("2027-03-03 09:00:00"):
+            late = self._create_referral(ticket)
+        self.assertTrue(late.is_admissibility_doubtful)
+        self.assertIn("more than one year", late.admissibility_warning)
+        self.assertIn("2026-03-02", late.admissibility_warning)
+
+    def test_outcome_tracked_over_90_days(self):
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            ticket = self._create_complaint()
+        with freeze_time("2026-03-10 09:00:00"):
+            referral = self._create_referral(ticket, user=self.user_manager)
+        self.assertEqual(str(referral.outcome_deadline), "2026-06-08")
+        self.assertEqual(str(referral.outcome_reminder_date), "2026-05-24")
+        with freeze_time("2026-05-23 09:00:00"):
+            self._run_cron()
+        self.assertFalse(self._activities(referral), "too early for a reminder")
+        with freeze_time("2026-05-24 09:00:00"):
+            self._run_cron()
+            self._run_cron()
+        reminder = self._activities(referral)
+        self.assertEqual(len(reminder), 1, "one reminder, never twice")
+        self.assertEqual(reminder.summary, "Mediation outcome due")
+        self.assertEqual(reminder.user_id, self.user_manager)
+        self.assertEqual(str(reminder.date_deadline), "2026-06-08")
+        self.assertFalse(referral.is_outcome_late)
+        with freeze_time("2026-06-08 09:00:00"):
+            self._run_cron()
+        self.assertFalse(referral.is_outcome_late, "the deadline day is still on time")
+        with freeze_time("2026-06-09 09:00:00"):
+            self._run_cron()
+            self._run_cron()
+        self.assertTrue(referral.is_outcome_late)
+        late = self._activities(referral) - reminder
+        self.assertEqual(len(late), 1, "one escalation, never twice")
+        self.assertEqual(late.summary, "Mediation outcome overdue")
+        with freeze_time("2026-06-15 09:00:00"):
+            referral.action_no_agreement()
+        self.assertFalse(referral.is_outcome_late)
+        self.assertEqual(str(referral.outcome_date), "2026-06-15")
+
+    def test_closed_referrals_are_not_tracked(self):
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            ticket = self._create_complaint()
+        with freeze_time("2026-03-10 09:00:00"):
+            referral = self._create_referral(ticket)
+            referral.action_withdrawn()
+        with freeze_time("2026-07-01 09:00:00"):
+            self._run_cron()
+        self.assertFalse(referral.is_outcome_late)
+        self.assertFalse(self._activities(referral))
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_referral_date_in_future_refused(self):
+        ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
+        with self._assert_refused(ValidationError, "is in the future"):
+            self._create_referral(ticket, referral_date="2026-03-11")
+        with self._assert_refused(ValidationError, "before the complaint was received"):
+            self._create_referral(ticket, referral_date="2026-03-01")
+        self.assertFalse(ticket.mediation_referral_ids)
+        self.assertFalse(ticket.mediation_state)
+
+    @freeze_time("2026-03-10 09:00:00")
+    def test_outcome_before_referral_refused(self):
+        ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
+        referral = self._create_referral(ticket, referral_date="2026-03-05")
+        with self._assert_refused(ValidationError, "cannot be before its referral date"):
+            referral.write({"state": "agreement", "outcome_date": "2026-03-04"})
+        self.assertEqual(referral.state, "referred")
+        self.assertFalse(referral.outcome_date)
+        with self._assert_refused(ValidationError, "outcome date of .* is in the future"):
+            referral.write({"state": "agreement", "outcome_date": "2026-03-11"})
+        with self._assert_refused(ValidationError, "record the date of its outcome"):
+            referral.write({"state": "no_agreement"})
+        self.assertEqual(referral.state, "referred")
+        with self._assert_refused(ValidationError, "cannot be before its referral date"):
+            self._create_referral(
+                ticket,
+                referral_date="2026-03-06",
+                state="agreement",
+                outcome_date="2026-03-05",
+            )
+        self.assertEqual(ticket.mediation_referral_ids, referral)
+
+    def test_referral_with_outcome_cannot_be_deleted(self):
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            ticket = self._create_complaint()
+        with freeze_time("2026-03-10 09:00:00"):
+            referral = self._create_referral(ticket)
+            referral.action_inadmissible()
+        with self._assert_refused(UserError, "cannot be deleted"):
+            referral.unlink()
+        self.assertTrue(referral.exists())

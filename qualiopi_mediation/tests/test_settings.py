@@ -1,0 +1,51 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import MediationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMediationSettings(MediationCommon):
+    def _settings_warning(self):
+        return Form(self.env["res.config.settings"]).qualiopi_mediator_missing
+
+    def test_warning_when_individuals_trained_without_mediator(self):
+        self.env["event.event"].search(
+            [("company_id", "in", (self.company.id, False))]
+        ).qualiopi_for_individuals = False
+        self.env["helpdesk.ticket"].search(
+            [("company_id", "=", self.company.id), ("funding_type", "in", ("cpf", "self"))]
+        ).funding_type = "other"
+        self.assertFalse(self._settings_warning(), "no individual: no warning")
+        ticket = self._create_complaint(funding_type="cpf")
+        self.assertTrue(ticket.qualiopi_is_consumer)
+        self.assertTrue(ticket.qualiopi_mediator_missing)
+        self.assertTrue(self._settings_warning())
+        ticket.funding_type = "opco"
+        self.assertFalse(self._settings_warning())
+        self.event.qualiopi_for_individuals = True
+        self.assertTrue(self._settings_warning(), "a session open to individuals")
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.qualiopi_mediator_id = self.mediator
+            self.assertFalse(settings.qualiopi_mediator_missing)
+        self.assertEqual(self.company.qualiopi_mediator_id, self.mediator)
+        self.assertFalse(self._settings_warning())
+
+    def test_mediator_needs_website_and_postal_address(self):
+        Mediator = self.env["qualiopi.mediator"]
+        with self._assert_refused(ValidationError, "must be a web address"):
+            Mediator.create(
+                {
+                    "name": "Sans site",
+                    "website": "mediateur.example.org",
+                    "street": "1 rue A",
+                    "zip": "75001",
+                    "city": "Paris",
+                }
+            )
+        with self._assert_refused(ValidationError, "postal address .* is incomplete"):
+            Mediator.create({"name": "Sans adresse", "website": "https://m.example.org"})
+        with self._assert_refused(ValidationError, "cannot be dated in the future"):
+            self.mediator.convention_date = "2999-01-01"
+        self.assertFalse(Mediator.search([("name", "in", ("Sans site", "Sans adresse"))]))
+        self.assertEqual(self.mediator.postal_address, "5 allée des Tests, 69003 Lyon, France")
