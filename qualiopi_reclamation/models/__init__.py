@@ -10,3 +10,7 @@ from . import mail_thread
 from . import helpdesk_ticket
 from . import event_event
 from . import res_partner
+from . import qualiopi_procedure
+from . import qualiopi_procedure_version
+from . import qualiopi_annual_review
+from . import qualiopi_indicator31_stat

@@ -5,3 +5,4 @@ from . import test_cron
 from . import test_security
 from . import test_bad_input
 from . import test_analysis
+from . import test_indicator31_report

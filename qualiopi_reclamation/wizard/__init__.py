@@ -1,3 +1,4 @@
 from . import mail_compose_message
 from . import qualiopi_acknowledge_wizard
 from . import qualiopi_public_holiday_wizard
+from . import qualiopi_indicator31_report

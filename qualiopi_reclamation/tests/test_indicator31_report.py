@@ -1,0 +1,488 @@
+import base64
+import datetime
+import io
+import subprocess
+
+import openpyxl
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import QualiopiCommon
+
+
+@tagged("post_install", "-at_install")
+class TestIndicator31Report(QualiopiCommon):
+    """The audit report on a known register: March 2026, seen on April 30th."""
+
+    freeze_time = "2026-04-30 10:00:00"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.event2 = cls.env["event.event"].create(
+            {
+                "name": "Management - mars",
+                "date_begin": "2026-03-23 08:00:00",
+                "date_end": "2026-03-27 16:00:00",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.cause_logistics = cls.env.ref("qualiopi_reclamation.cause_category_logistics")
+        Ticket = cls.env["helpdesk.ticket"].with_context(qualiopi_no_auto_ack=True)
+        day = datetime.timedelta(days=1)
+
+        def complaint(**values):
+            return Ticket.create(cls._complaint_values(**values))
+
+        received = datetime.datetime(2026, 3, 2, 9, 0)
+        # c1: acknowledged after 1 day and answered after 5: on time; founded.
+        cls.c1 = complaint(
+            name="c1",
+            received_date=received,
+            ack_date=received + day,
+            response_date=received + 5 * day,
+            cause_category_id=cls.cause_content.id,
+            is_founded="founded",
+        )
+        # c2: client, by phone, on the second session: both milestones late.
+        received = datetime.datetime(2026, 3, 3, 9, 0)
+        cls.c2 = complaint(
+            name="c2",
+            stakeholder_type="client",
+            channel_id=cls.channel_phone.id,
+            event_id=cls.event2.id,
+            received_date=received,
+            ack_date=received + 3 * day,
+            response_date=received + 20 * day,
+            is_founded="unfounded",
+        )
+        # c3: never acknowledged nor answered: overdue now; same cause and
+        # session as c1, so recurrent.
+        cls.c3 = complaint(
+            name="c3",
+            received_date=datetime.datetime(2026, 3, 10, 9, 0),
+            cause_category_id=cls.cause_content.id,
+        )
+        # d1: a difficulty answered after 2 days, partly founded.
+        received = datetime.datetime(2026, 3, 20, 9, 0)
+        cls.d1 = complaint(
+            name="d1",
+            qualiopi_nature="difficulty",
+            received_date=received,
+            response_date=received + 2 * day,
+            is_founded="partly",
+            difficulty_handling="Exercices adaptés.",
+        )
+        # h1: a hazard on the second session, reported by the trainer.
+        cls.h1 = complaint(
+            name="h1",
+            qualiopi_nature="hazard",
+            stakeholder_type="trainer",
+            channel_id=cls.channel_phone.id,
+            event_id=cls.event2.id,
+            received_date=datetime.datetime(2026, 3, 25, 9, 0),
+            hazard_measure="Formateur remplacé dans l'heure.",
+            hazard_informed_trainees=True,
+            cause_category_id=cls.cause_logistics.id,
+        )
+        # Outside the period, before and after.
+        cls.before = complaint(
+            name="before",
+            event_id=False,
+            received_date=datetime.datetime(2026, 2, 16, 9, 0),
+        )
+        cls.after = complaint(
+            name="after",
+            event_id=False,
+            received_date=datetime.datetime(2026, 4, 5, 9, 0),
+        )
+        # Not a Qualiopi record at all.
+        cls.env["helpdesk.ticket"].create(
+            {
+                "name": "Imprimante en panne",
+                "description": "<p>Interne</p>",
+                "team_id": cls.team.id,
+                "create_date": "2026-03-05 09:00:00",
+            }
+        )
+        cls.action = cls.env["qualiopi.improvement.action"].create(
+            {
+                "name": "Supports envoyés à J-5",
+                "ticket_ids": [Command.set(cls.c1.ids)],
+                "user_id": cls.user_manager.id,
+                "date_deadline": "2026-04-15",
+            }
+        )
+        # Another company with a complaint in the same period.
+        cls.company_b = cls.env["res.company"].create({"name": "Autre organisme"})
+        cls.ticket_b = Ticket.with_company(cls.company_b).create(
+            {
+                "name": "Autre société",
+                "description": "<p>B</p>",
+                "qualiopi_nature": "complaint",
+                "stakeholder_type": "trainee",
+                "company_id": cls.company_b.id,
+                "received_date": datetime.datetime(2026, 3, 12, 9, 0),
+            }
+        )
+        cls.period_tickets = cls.c1 | cls.c2 | cls.c3 | cls.d1 | cls.h1
+
+    def _wizard(self, user=None, **values):
+        Wizard = self.env["qualiopi.indicator31.report"]
+        if user:
+            Wizard = Wizard.with_user(user)
+        return Wizard.create(
+            {
+                "date_from": "2026-03-01",
+                "date_to": "2026-03-31",
+                "company_id": self.company.id,
+                **values,
+            }
+        )
+
+    @staticmethod
+    def _counts(rows):
+        return {row["key"]: row["count"] for row in rows}
+
+    def test_deadlines_of_the_data_set(self):
+        # The data set relies on these computed deadlines (2 and 10 business days).
+        self.assertLess(self.c1.ack_date, self.c1.ack_deadline)
+        self.assertLess(self.c1.response_date, self.c1.response_deadline)
+        self.assertGreater(self.c2.ack_date, self.c2.ack_deadline)
+        self.assertGreater(self.c2.response_date, self.c2.response_deadline)
+        self.assertLess(self.d1.response_date, self.d1.response_deadline)
+        self.assertFalse(self.h1.ack_deadline or self.h1.response_deadline)
+        self.assertTrue(self.c3.is_recurrent)
+        self.assertFalse(self.c1.is_recurrent)
+
+    def test_figures_of_the_period(self):
+        figures = self._wizard()._qualiopi_figures()
+        self.assertEqual(figures["total"], 5)
+        self.assertEqual(
+            (figures["complaint_count"], figures["difficulty_count"], figures["hazard_count"]),
+            (3, 1, 1),
+        )
+        self.assertEqual(
+            self._counts(figures["by_nature"]),
+            {"complaint": 3, "difficulty": 1, "hazard": 1},
+        )
+        self.assertEqual(
+            self._counts(figures["by_stakeholder"]),
+            {"trainee": 3, "client": 1, "trainer": 1},
+        )
+        self.assertEqual(
+            self._counts(figures["by_channel"]),
+            {self.channel_web.id: 3, self.channel_phone.id: 2},
+        )
+        self.assertEqual(
+            self._counts(figures["by_cause"]),
+            {self.cause_content.id: 2, self.cause_logistics.id: 1, False: 2},
+        )
+        # Acknowledgement: complaints only; c3's deadline passed without it.
+        self.assertEqual(
+            figures["ack"],
+            {
+                "expected": 3,
+                "done": 2,
+                "due": 3,
+                "on_time": 1,
+                "late": 2,
+                "median_days": 2.0,
+                "share_on_time": 33.3,
+            },
+        )
+        # Answer: complaints and difficulties; medians of 5, 20 and 2 days.
+        self.assertEqual(
+            figures["response"],
+            {
+                "expected": 4,
+                "done": 3,
+                "due": 4,
+                "on_time": 2,
+                "late": 2,
+                "median_days": 5.0,
+                "share_on_time": 50.0,
+            },
+        )
+        self.assertEqual(figures["overdue_now"], 1)
+        self.assertEqual(
+            (
+                figures["analysed"],
+                figures["founded"],
+                figures["partly_founded"],
+                figures["unfounded"],
+                figures["share_founded"],
+            ),
+            (3, 1, 1, 1, 66.7),
+        )
+        self.assertEqual(figures["recurrent"], 1)
+        self.assertEqual(figures["actions"]["total"], 1)
+        self.assertEqual(figures["actions"]["planned"], 1)
+
+    def test_figures_not_due_yet(self):
+        # Seen on March 11th, c3 (received on the 10th) is neither acknowledged
+        # nor late yet: it is expected, not due, and not overdue.
+        wizard = self._wizard(date_from="2026-03-10", date_to="2026-03-10")
+        with freeze_time("2026-03-11 10:00:00"):
+            figures = wizard._qualiopi_figures()
+        self.assertEqual(figures["total"], 1)
+        self.assertEqual((figures["ack"]["expected"], figures["ack"]["due"]), (1, 0))
+        self.assertIsNone(figures["ack"]["share_on_time"])
+        self.assertEqual(figures["overdue_now"], 0)
+
+    def test_sample_and_stakeholder_filters(self):
+        wizard = self._wizard(event_ids=[Command.set(self.event2.ids)])
+        figures = wizard._qualiopi_figures()
+        self.assertEqual(figures["total"], 2)
+        self.assertEqual(self._counts(figures["by_nature"]), {"complaint": 1, "hazard": 1})
+        self.assertEqual((figures["ack"]["due"], figures["ack"]["on_time"]), (1, 0))
+        self.assertEqual(figures["ack"]["share_on_time"], 0.0)
+        self.assertEqual(figures["actions"]["total"], 0)
+        self.assertEqual(figures["sample"], [self.event2.display_name])
+        self.assertEqual(
+            [line["ticket"] for line in wizard._qualiopi_register_lines()],
+            [self.c2, self.h1],
+        )
+        wizard = self._wizard(stakeholder_type="client")
+        self.assertEqual(wizard._qualiopi_figures()["total"], 1)
+
+    def test_empty_period(self):
+        wizard = self._wizard(date_from="2026-02-17", date_to="2026-02-28")
+        figures = wizard._qualiopi_figures()
+        self.assertEqual(figures["total"], 0)
+        self.assertEqual(figures["complaint_count"], 0)
+        self.assertIsNone(figures["ack"]["median_days"])
+        self.assertIsNone(figures["ack"]["share_on_time"])
+        self.assertIsNone(figures["response"]["share_on_time"])
+        self.assertIsNone(figures["share_founded"])
+        self.assertEqual(figures["by_nature"], [])
+        self.assertEqual(wizard._qualiopi_register_lines(), [])
+        live = figures["process_live"]
+        self.assertEqual(live["last_complaint_date"], self.before.received_date)
+        self.assertGreaterEqual(live["channel_count"], 2)
+        self.assertTrue(live["cron_active"])
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
+            .decode()
+        )
+        self.assertIn("No complaint was received", html)
+        self.assertIn("The procedure was nevertheless in place", html)
+        self.assertIn("The register holds no record for this period.", html)
+        # A period with records has no such statement.
+        self.assertNotIn("No complaint was received", self._wizard().summary_html)
+
+    def test_bad_period(self):
+        with self.assertRaises(UserError):
+            self._wizard(date_from="2026-04-01", date_to="2026-03-01")
+
+    def test_multi_company_isolation(self):
+        figures = self._wizard()._qualiopi_figures()
+        self.assertNotIn(
+            self.ticket_b, [line["ticket"] for line in self._wizard()._qualiopi_register_lines()]
+        )
+        self.assertEqual(figures["total"], 5)
+        wizard_b = self._wizard(company_id=self.company_b.id)
+        figures_b = wizard_b._qualiopi_figures()
+        self.assertEqual(figures_b["total"], 1)
+        self.assertEqual(figures_b["actions"]["total"], 0)
+        self.assertEqual(
+            [line["ticket"] for line in wizard_b._qualiopi_register_lines()], [self.ticket_b]
+        )
+        # A user of the first company only cannot print the other one.
+        with self.assertRaises(AccessError):
+            self._wizard(user=self.user_auditor, company_id=self.company_b.id)._qualiopi_figures()
+
+    def test_register_numbered_without_gaps(self):
+        lines = self._wizard()._qualiopi_register_lines()
+        self.assertEqual([line["index"] for line in lines], [1, 2, 3, 4, 5])
+        self.assertEqual(
+            [line["ticket"] for line in lines], [self.c1, self.c2, self.c3, self.d1, self.h1]
+        )
+        self.assertEqual(lines[0]["actions"], self.action.reference)
+        self.assertEqual(lines[1]["channel"], self.channel_phone.name)
+
+    def test_session_section(self):
+        wizard = self._wizard(event_ids=[Command.set(self.event2.ids)])
+        session = wizard._qualiopi_session_data(self.event2)
+        self.assertEqual([r["ticket"] for r in session["records"]], [self.c2, self.h1])
+        self.assertEqual(session["counts"], {"complaint": 1, "hazard": 1})
+        hazard = session["records"][1]
+        self.assertEqual(hazard["handling"], "Formateur remplacé dans l'heure.")
+        self.assertEqual(hazard["informed"], "trainees")
+        self.assertIn("acknowledgement recorded", session["records"][0]["evidence"])
+
+    def test_pdf_with_wkhtmltopdf(self):
+        wizard = self._wizard(event_ids=[Command.set((self.event | self.event2).ids)])
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("qualiopi_reclamation.report_indicator31", wizard.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        for ticket in self.period_tickets:
+            self.assertIn(ticket.number, text)
+        self.assertNotIn(self.before.number, text.split("Register of the period")[1])
+        for expected in (
+            "The procedure as applied",
+            "Figures for the period",
+            "Register of the period",
+            "Sampled sessions",
+            "Improvement actions (indicator 32)",
+            self.action.reference,
+            self.event2.name,
+            "33.3 %",
+            "Formateur remplacé",
+        ):
+            self.assertIn(expected, text)
+
+    def test_xlsx_export(self):
+        wizard = self._wizard()
+        action = wizard.action_export_xlsx()
+        self.assertIn(f"id={wizard.id}", action["url"])
+        self.assertEqual(wizard.xlsx_filename, "qualiopi-indicator31-2026-03-01-2026-03-31.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        self.assertEqual(book.sheetnames, ["Register", "Figures", "Improvement actions"])
+        rows = list(book["Register"].iter_rows(values_only=True))
+        self.assertEqual(rows[0][:3], ("No.", "Reference", "Title"))
+        self.assertEqual([row[0] for row in rows[1:]], [1, 2, 3, 4, 5])
+        self.assertEqual([row[1] for row in rows[1:]], self.period_tickets.mapped("number"))
+        # Received date written as a date, in Paris time (UTC+1 in March).
+        self.assertEqual(rows[1][5], datetime.datetime(2026, 3, 2, 10, 0))
+        figures = dict(book["Figures"].iter_rows(min_row=2, values_only=True))
+        self.assertEqual(figures["Records"], 5)
+        self.assertEqual(figures["Overdue now"], 1)
+        actions = list(book["Improvement actions"].iter_rows(values_only=True))
+        self.assertEqual(actions[1][0], self.action.reference)
+
+    def test_auditor_prints_but_cannot_modify(self):
+        wizard = self._wizard(user=self.user_auditor)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_auditor)
+            ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
+            .decode()
+        )
+        self.assertIn(self.c1.number, html)
+        self.assertTrue(wizard.action_export_xlsx())
+        self.assertEqual(
+            wizard.action_print_pdf()["report_name"],
+            "qualiopi_reclamation.report_indicator31_main",
+        )
+        with self.assertRaises(AccessError):
+            self.c1.with_user(self.user_auditor).write({"name": "changed"})
+        with self.assertRaises(AccessError):
+            self.action.with_user(self.user_auditor).write({"name": "changed"})
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company)
+        with self.assertRaises(AccessError):
+            procedure.with_user(self.user_auditor).write({"introduction": "<p>x</p>"})
+        with self.assertRaises(AccessError):
+            self.env["qualiopi.annual.review"].with_user(self.user_auditor).create({"year": 2025})
+
+    def test_dashboard_statistics(self):
+        stats = self.env["qualiopi.indicator31.stat"].search(
+            [("ticket_id", "in", self.period_tickets.ids)]
+        )
+        self.assertEqual(len(stats), 5)
+        [(count, founded)] = self.env["qualiopi.indicator31.stat"]._read_group(
+            [("ticket_id", "in", self.period_tickets.ids)],
+            [],
+            ["record_count:sum", "founded_pct:avg"],
+        )
+        self.assertEqual(count, 5)
+        self.assertAlmostEqual(founded, 200 / 3, places=3)
+        # The auditor works for the first company only: the dashboard hides
+        # the other company's records.
+        Stat = self.env["qualiopi.indicator31.stat"].with_user(self.user_auditor)
+        self.assertEqual(Stat.search_count([("ticket_id", "in", self.period_tickets.ids)]), 5)
+        self.assertFalse(Stat.search([("ticket_id", "=", self.ticket_b.id)]))
+
+    def test_procedure_versions(self):
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company)
+        self.assertEqual(procedure.version, 1)
+        first_text = procedure.introduction
+        procedure.with_user(self.user_manager).write(
+            {"introduction": "<p>Nouvelle procédure</p>", "change_note": "Délais revus"}
+        )
+        self.assertEqual(procedure.version, 2)
+        self.assertEqual(procedure.version_user_id, self.user_manager)
+        self.assertEqual(procedure.change_note, "Délais revus")
+        self.assertEqual(len(procedure.version_ids), 1)
+        self.assertEqual(procedure.version_ids.version, 1)
+        self.assertEqual(procedure.version_ids.introduction, first_text)
+        # Writing the same text again makes no version.
+        procedure.write({"introduction": "<p>Nouvelle procédure</p>"})
+        self.assertEqual(procedure.version, 2)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("qualiopi_reclamation.report_indicator31", self._wizard().ids)[0]
+            .decode()
+        )
+        self.assertIn("Nouvelle procédure", html)
+        self.assertIn("Versions of the procedure", html)
+        public = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("qualiopi_reclamation.report_qualiopi_procedure", procedure.ids)[0]
+            .decode()
+        )
+        self.assertIn("within <strong>2</strong> business days", public)
+
+    def test_annual_review_approval(self):
+        Review = self.env["qualiopi.annual.review"].with_user(self.user_qualiopi)
+        review = Review.create({"year": 2026})
+        self.assertEqual(review.name, f"Annual review 2026 - {self.company.name}")
+        with self.assertRaises(UserError):
+            review.with_user(self.user_manager).action_approve()  # no figures yet
+        review.action_compute_figures()
+        # The whole year: the 5 records of March plus February and April, and
+        # whatever else the database holds for 2026 (demo data).
+        others = self.env["helpdesk.ticket"].search_count(
+            [
+                ("qualiopi_nature", "!=", False),
+                ("company_id", "=", self.company.id),
+                ("received_date", ">=", "2025-12-31 23:00:00"),
+                ("received_date", "<", "2026-12-31 23:00:00"),
+                ("id", "not in", (self.period_tickets | self.before | self.after).ids),
+            ]
+        )
+        self.assertEqual(review.record_count, 7 + others)
+        self.assertEqual(review.figures["total"], 7 + others)
+        self.assertEqual(review.figures["date_from"], "2026-01-01")
+        self.assertIn("Key figure", review.figures_html)
+        with self.assertRaises(UserError):
+            review.with_user(self.user_manager).action_approve()  # no analysis
+        review.analysis = "<p>Délais d'accusé de réception à améliorer.</p>"
+        with self.assertRaises(AccessError):
+            review.action_approve()  # a user is not a manager
+        review.with_user(self.user_manager).action_approve()
+        self.assertEqual(review.state, "approved")
+        self.assertEqual(review.approver_id, self.user_manager)
+        self.assertEqual(review.approval_date, datetime.date(2026, 4, 30))
+        with self.assertRaises(UserError):
+            review.write({"analysis": "<p>Réécrit</p>"})
+        with self.assertRaises(UserError):
+            review.action_compute_figures()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("qualiopi_reclamation.report_qualiopi_annual_review", review.ids)[0]
+            .decode()
+        )
+        self.assertIn("Approved by <strong>Manon Manager</strong>", html)
+        self.assertIn("Délais d'accusé de réception", html)
+
+    def test_wizard_form_summary(self):
+        form = Form(self.env["qualiopi.indicator31.report"])
+        form.date_from = datetime.date(2026, 3, 1)
+        form.date_to = datetime.date(2026, 3, 31)
+        self.assertIn("Records in the period", form.summary_html)
+        self.assertIn("33.3 %", form.summary_html)

@@ -1,0 +1,751 @@
+import base64
+import datetime
+import io
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_date, format_datetime
+
+try:
+    import xlsxwriter
+except ImportError:  # pragma: no cover - Odoo ships it
+    xlsxwriter = None
+
+DEFAULT_TZ = "Europe/Paris"
+
+
+class QualiopiIndicator31Report(models.TransientModel):
+    """The indicator-31 audit report: procedure, figures, register, sampled
+    sessions and improvement actions for a period.
+
+    Extension points for other addons:
+
+    - ``_qualiopi_figures()`` returns the figures as a dict: extend it with
+      ``super()`` and add your own keys (``surveys``, ``mediations``...);
+    - ``_qualiopi_procedure_data()``, ``_qualiopi_session_data(event)`` and
+      ``_qualiopi_report_data()`` likewise;
+    - the QWeb templates ``report_indicator31_document`` (named ``<div name>``
+      sections), ``indicator31_figures``, ``indicator31_procedure`` and
+      ``indicator31_session`` are inherited by xpath on those names;
+    - ``_qualiopi_xlsx_sheets()`` lists the sheets of the XLSX export.
+    """
+
+    _name = "qualiopi.indicator31.report"
+    _description = "Qualiopi Indicator 31 Audit Report"
+    _check_company_auto = True
+
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(month=1, day=1),
+    )
+    date_to = fields.Date(
+        string="To", required=True, default=lambda self: fields.Date.context_today(self)
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+    )
+    event_ids = fields.Many2many(
+        comodel_name="event.event",
+        string="Sampled sessions",
+        check_company=True,
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="The sessions the auditor sampled: the figures, the register and the "
+        "actions are limited to their records, and each gets its own section. "
+        "Empty: every record of the period.",
+    )
+    stakeholder_type = fields.Selection(
+        selection=lambda self: self.env["helpdesk.ticket"]._fields["stakeholder_type"].selection,
+        string="Stakeholder type",
+        help="Limit the report to the records raised by one type of stakeholder.",
+    )
+    summary_html = fields.Html(string="Summary", compute="_compute_summary_html", sanitize=False)
+    xlsx_file = fields.Binary(string="XLSX export", readonly=True, attachment=False)
+    xlsx_filename = fields.Char(readonly=True)
+
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
+
+    @api.depends("date_from", "date_to", "company_id", "event_ids", "stakeholder_type")
+    def _compute_summary_html(self):
+        for wizard in self:
+            if not (
+                wizard.date_from
+                and wizard.date_to
+                and wizard.company_id
+                and wizard.date_from <= wizard.date_to
+            ):
+                wizard.summary_html = False
+                continue
+            wizard.summary_html = self.env["ir.qweb"]._render(
+                "qualiopi_reclamation.indicator31_figures",
+                {"figures": wizard._qualiopi_figures(), "doc": wizard},
+            )
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise UserError(
+                    self.env._(
+                        "The period of the report starts on %(start)s, after its end on %(end)s.",
+                        start=format_date(self.env, wizard.date_from),
+                        end=format_date(self.env, wizard.date_to),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_print_pdf(self):
+        self.ensure_one()
+        self._qualiopi_check_access()
+        return self.env.ref("qualiopi_reclamation.report_indicator31").report_action(self)
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        content = self._qualiopi_xlsx_content()
+        self.write(
+            {
+                "xlsx_file": base64.b64encode(content),
+                "xlsx_filename": self._qualiopi_file_name() + ".xlsx",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content?model={self._name}&id={self.id}&field=xlsx_file"
+            "&filename_field=xlsx_filename&download=true",
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------
+    # Scope
+    # ------------------------------------------------------------------
+
+    def _qualiopi_check_access(self):
+        """Who may print: any Qualiopi group (the auditor included), and only
+        for one of their companies. The data is then read as superuser so that
+        helpdesk team rules do not hide part of the register."""
+        user = self.env.user
+        if not (self.env.su or user.has_group("qualiopi_reclamation.group_qualiopi_auditor")):
+            raise AccessError(
+                self.env._("Only Qualiopi users and auditors can print the audit report.")
+            )
+        for wizard in self:
+            if not self.env.su and wizard.company_id not in user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You have no access to the company %(company)s.",
+                        company=wizard.company_id.display_name,
+                    )
+                )
+
+    def _qualiopi_tz(self):
+        self.ensure_one()
+        return (
+            self.company_id.resource_calendar_id.tz
+            or self.env.context.get("tz")
+            or self.env.user.tz
+            or DEFAULT_TZ
+        )
+
+    def _qualiopi_bounds(self):
+        """The period as naive UTC datetimes [start, stop), midnight to midnight
+        in the company's time zone."""
+        self.ensure_one()
+        tz = pytz.timezone(self._qualiopi_tz())
+
+        def to_utc(day):
+            local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return to_utc(self.date_from), to_utc(self.date_to + datetime.timedelta(days=1))
+
+    def _qualiopi_ticket_domain(self):
+        """The Qualiopi records of the report: company, period, sample, type."""
+        self.ensure_one()
+        start, stop = self._qualiopi_bounds()
+        domain = [
+            ("qualiopi_nature", "!=", False),
+            ("company_id", "=", self.company_id.id),
+            ("received_date", ">=", start),
+            ("received_date", "<", stop),
+        ]
+        if self.event_ids:
+            domain.append(("event_id", "in", self.event_ids.ids))
+        if self.stakeholder_type:
+            domain.append(("stakeholder_type", "=", self.stakeholder_type))
+        return domain
+
+    def _qualiopi_tickets_env(self):
+        """helpdesk.ticket as superuser, archived records included: an archived
+        record is still part of the register."""
+        return self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+
+    def _qualiopi_action_domain(self):
+        """Improvement actions of the report: those of the period's records,
+        and those opened during the period."""
+        self.ensure_one()
+        start, stop = self._qualiopi_bounds()
+        ticket_domain = self._qualiopi_ticket_domain()
+        from_tickets = [("ticket_ids", "any", ticket_domain)]
+        if self.event_ids or self.stakeholder_type:
+            return [("company_id", "=", self.company_id.id), *from_tickets]
+        return [
+            ("company_id", "=", self.company_id.id),
+            "|",
+            *from_tickets,
+            "&",
+            ("create_date", ">=", start),
+            ("create_date", "<", stop),
+        ]
+
+    # ------------------------------------------------------------------
+    # Figures (aggregated queries only)
+    # ------------------------------------------------------------------
+
+    def _qualiopi_count_by(self, domain, field_name):
+        """[(key, label, count)] for ``field_name``, largest count first."""
+        Ticket = self._qualiopi_tickets_env()
+        field = Ticket._fields[field_name]
+        rows = []
+        for value, count in Ticket._read_group(domain, [field_name], ["__count"]):
+            if field.type == "many2one":
+                key, label = value.id or False, value.display_name
+            else:
+                key = value
+                label = dict(field._description_selection(self.env)).get(value)
+            rows.append(
+                {
+                    "key": key,
+                    "label": label or self.env._("Not set"),
+                    "count": count,
+                }
+            )
+        rows.sort(key=lambda row: (-row["count"], row["label"]))
+        return rows
+
+    def _qualiopi_delay_figures(self, domain, date_field, deadline_field):
+        """Median delay (days) and share within the deadline for one milestone.
+
+        A record counts in the share once it is due: its deadline has passed or
+        the milestone is done; it is on time when done by the deadline.
+        """
+        Ticket = self._qualiopi_tickets_env()
+        query = Ticket._search(domain)
+        table = query.table
+        date_sql = SQL.identifier(table, date_field)
+        deadline_sql = SQL.identifier(table, deadline_field)
+        received_sql = SQL.identifier(table, "received_date")
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            query.select(
+                SQL(
+                    """
+                    percentile_cont(0.5) WITHIN GROUP (
+                        ORDER BY EXTRACT(EPOCH FROM (%(date)s - %(received)s)) / 86400.0
+                    ) FILTER (WHERE %(date)s IS NOT NULL),
+                    COUNT(*) FILTER (WHERE %(deadline)s IS NOT NULL),
+                    COUNT(*) FILTER (WHERE %(date)s IS NOT NULL),
+                    COUNT(*) FILTER (
+                        WHERE %(deadline)s IS NOT NULL
+                        AND (%(date)s IS NOT NULL OR %(deadline)s < %(now)s)
+                    ),
+                    COUNT(*) FILTER (
+                        WHERE %(deadline)s IS NOT NULL AND %(date)s <= %(deadline)s
+                    )
+                    """,
+                    date=date_sql,
+                    received=received_sql,
+                    deadline=deadline_sql,
+                    now=now,
+                )
+            )
+        )
+        median, expected, done, due, on_time = self.env.cr.fetchone()
+        return {
+            "expected": expected,
+            "done": done,
+            "due": due,
+            "on_time": on_time,
+            "late": due - on_time,
+            "median_days": round(float(median), 1) if median is not None else None,
+            "share_on_time": round(100.0 * on_time / due, 1) if due else None,
+        }
+
+    def _qualiopi_overdue_domain(self):
+        now = fields.Datetime.now()
+        return [
+            ("stage_id.closed", "=", False),
+            "|",
+            "&",
+            ("ack_date", "=", False),
+            ("ack_deadline", "<", now),
+            "&",
+            ("response_date", "=", False),
+            ("response_deadline", "<", now),
+        ]
+
+    def _qualiopi_process_live(self):
+        """Evidence that the procedure runs, even in a period with no complaint."""
+        self.ensure_one()
+        Ticket = self._qualiopi_tickets_env()
+        start, _stop = self._qualiopi_bounds()
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company_id)
+        channels = self._qualiopi_channels()
+        cron = self.env.ref(
+            "qualiopi_reclamation.ir_cron_qualiopi_deadlines", raise_if_not_found=False
+        )
+        last = Ticket.search_fetch(
+            [
+                ("qualiopi_nature", "=", "complaint"),
+                ("company_id", "=", self.company_id.id),
+                ("received_date", "<", start),
+            ],
+            ["received_date"],
+            order="received_date desc",
+            limit=1,
+        )
+        return {
+            "channel_names": channels.mapped("name"),
+            "channel_count": len(channels),
+            "procedure_version": procedure.version,
+            "procedure_date": procedure.version_date,
+            "cron_active": bool(cron and cron.sudo().active),
+            "cron_lastcall": cron.sudo().lastcall if cron else False,
+            "last_complaint_date": last.received_date,
+            "auto_ack": self.company_id.qualiopi_auto_ack,
+        }
+
+    def _qualiopi_figures(self):
+        """The figures of the period, as a dict of plain values (JSON-ready
+        except the dates of ``process_live``).
+
+        Override with ``super()`` to add keys; the template
+        ``indicator31_figures`` prints the core keys and has a named, empty
+        ``<div>`` per addon (``figures_mediation``, ``figures_surveys``).
+        """
+        self.ensure_one()
+        self._qualiopi_check_access()
+        Ticket = self._qualiopi_tickets_env()
+        domain = self._qualiopi_ticket_domain()
+        complaint_domain = [*domain, ("qualiopi_nature", "=", "complaint")]
+        by_nature = self._qualiopi_count_by(domain, "qualiopi_nature")
+        nature_counts = {row["key"]: row["count"] for row in by_nature}
+        founded = {
+            value: count
+            for value, count in Ticket._read_group(
+                [*domain, ("is_founded", "!=", False)], ["is_founded"], ["__count"]
+            )
+        }
+        analysed = sum(founded.values())
+        Action = self.env["qualiopi.improvement.action"].sudo().with_context(active_test=False)
+        action_states = dict(
+            Action._read_group(self._qualiopi_action_domain(), ["state"], ["__count"])
+        )
+        total = Ticket.search_count(domain)
+        recurrent = Ticket.search_count([*domain, ("is_recurrent", "=", True)])
+        overdue_now = Ticket.search_count([*domain, *self._qualiopi_overdue_domain()])
+        figures = {
+            "date_from": fields.Date.to_string(self.date_from),
+            "date_to": fields.Date.to_string(self.date_to),
+            "company": self.company_id.name,
+            "sample": self.event_ids.mapped("display_name"),
+            "total": total,
+            "complaint_count": nature_counts.get("complaint", 0),
+            "difficulty_count": nature_counts.get("difficulty", 0),
+            "hazard_count": nature_counts.get("hazard", 0),
+            "by_nature": by_nature,
+            "by_stakeholder": self._qualiopi_count_by(domain, "stakeholder_type"),
+            "by_channel": self._qualiopi_count_by(domain, "channel_id"),
+            "by_cause": self._qualiopi_count_by(domain, "cause_category_id"),
+            "ack": self._qualiopi_delay_figures(complaint_domain, "ack_date", "ack_deadline"),
+            "response": self._qualiopi_delay_figures(domain, "response_date", "response_deadline"),
+            "overdue_now": overdue_now,
+            "analysed": analysed,
+            "founded": founded.get("founded", 0),
+            "partly_founded": founded.get("partly", 0),
+            "unfounded": founded.get("unfounded", 0),
+            "share_founded": round(
+                100.0 * (founded.get("founded", 0) + founded.get("partly", 0)) / analysed,
+                1,
+            )
+            if analysed
+            else None,
+            "recurrent": recurrent,
+            "actions": {
+                "total": sum(action_states.values()),
+                "planned": action_states.get("planned", 0),
+                "in_progress": action_states.get("in_progress", 0),
+                "done": action_states.get("done", 0),
+                "cancelled": action_states.get("cancelled", 0),
+            },
+            "ack_days": self.company_id.qualiopi_ack_days,
+            "response_days": self.company_id.qualiopi_response_days,
+        }
+        figures["process_live"] = self._qualiopi_process_live()
+        return figures
+
+    # ------------------------------------------------------------------
+    # Procedure, register, sessions, actions
+    # ------------------------------------------------------------------
+
+    def _qualiopi_channels(self):
+        Channel = self.env["helpdesk.ticket.channel"].sudo()
+        return Channel.search(
+            [("company_id", "in", [self.company_id.id, False])], order="sequence, id"
+        )
+
+    def _qualiopi_procedure_data(self):
+        """The procedure as configured, for the section 'procedure as applied'."""
+        self.ensure_one()
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company_id)
+        return procedure._qualiopi_procedure_data()
+
+    def _qualiopi_format_dt(self, value):
+        if not value:
+            return ""
+        return format_datetime(self.env, value, tz=self._qualiopi_tz(), dt_format="short")
+
+    def _qualiopi_register_lines(self, domain=None):
+        """The register of the period, numbered from 1 without gaps, in the
+        order of reception. Read in one batch per field, not per record."""
+        self.ensure_one()
+        Ticket = self._qualiopi_tickets_env()
+        tickets = Ticket.search(
+            domain if domain is not None else self._qualiopi_ticket_domain(),
+            order="received_date, id",
+        )
+        fnames = [
+            "number",
+            "name",
+            "qualiopi_nature",
+            "stakeholder_type",
+            "received_date",
+            "channel_id",
+            "event_id",
+            "ack_date",
+            "ack_deadline",
+            "response_date",
+            "response_deadline",
+            "qualiopi_status",
+            "is_founded",
+            "cause_category_id",
+            "is_recurrent",
+            "improvement_action_ids",
+            "partner_id",
+            "stage_id",
+        ]
+        tickets.fetch(fnames)
+        selections = {
+            fname: dict(Ticket._fields[fname]._description_selection(self.env))
+            for fname in ("qualiopi_nature", "stakeholder_type", "qualiopi_status", "is_founded")
+        }
+        lines = []
+        for index, ticket in enumerate(tickets, start=1):
+            lines.append(
+                {
+                    "index": index,
+                    "ticket": ticket,
+                    "number": ticket.number,
+                    "name": ticket.name,
+                    "nature": selections["qualiopi_nature"].get(ticket.qualiopi_nature, ""),
+                    "stakeholder": selections["stakeholder_type"].get(ticket.stakeholder_type, ""),
+                    "received_date": ticket.received_date,
+                    "channel": ticket.channel_id.name or "",
+                    "session": ticket.event_id.name or "",
+                    "ack_date": ticket.ack_date,
+                    "ack_deadline": ticket.ack_deadline,
+                    "response_date": ticket.response_date,
+                    "response_deadline": ticket.response_deadline,
+                    "status": selections["qualiopi_status"].get(ticket.qualiopi_status, ""),
+                    "founded": selections["is_founded"].get(ticket.is_founded, ""),
+                    "cause": ticket.cause_category_id.name or "",
+                    "recurrent": ticket.is_recurrent,
+                    "actions": ", ".join(ticket.improvement_action_ids.mapped("reference")),
+                }
+            )
+        return lines
+
+    def _qualiopi_session_data(self, event):
+        """One sampled session: its records (whatever their date) with their
+        handling and evidence. Other addons add keys (surveys, mediations)."""
+        self.ensure_one()
+        Ticket = self._qualiopi_tickets_env()
+        domain = [
+            ("qualiopi_nature", "!=", False),
+            ("company_id", "=", self.company_id.id),
+            ("event_id", "=", event.id),
+        ]
+        tickets = Ticket.search(domain, order="received_date, id")
+        records = []
+        for ticket in tickets:
+            evidence = []
+            if ticket.ack_message_id:
+                evidence.append(
+                    self.env._(
+                        "acknowledgement: message #%(id)s of %(date)s",
+                        id=ticket.ack_message_id.id,
+                        date=self._qualiopi_format_dt(ticket.ack_message_id.date),
+                    )
+                )
+            elif ticket.ack_date:
+                evidence.append(
+                    self.env._(
+                        "acknowledgement recorded (%(method)s) on %(date)s",
+                        method=dict(
+                            ticket._fields["ack_method"]._description_selection(self.env)
+                        ).get(ticket.ack_method, ""),
+                        date=self._qualiopi_format_dt(ticket.ack_date),
+                    )
+                )
+            if ticket.response_message_id:
+                evidence.append(
+                    self.env._(
+                        "answer: message #%(id)s of %(date)s",
+                        id=ticket.response_message_id.id,
+                        date=self._qualiopi_format_dt(ticket.response_message_id.date),
+                    )
+                )
+            if ticket.transcribed_by_id:
+                evidence.append(
+                    self.env._(
+                        "transcribed by %(user)s",
+                        user=ticket.transcribed_by_id.name,
+                    )
+                )
+            handling = (
+                ticket.hazard_measure
+                or ticket.difficulty_handling
+                or ticket.corrective_action_note
+                or ""
+            )
+            informed = []
+            if ticket.qualiopi_nature == "hazard":
+                for flag, label in (
+                    ("hazard_informed_trainees", self.env._("trainees")),
+                    ("hazard_informed_client", self.env._("client company")),
+                    ("hazard_informed_funder", self.env._("funder")),
+                ):
+                    if ticket[flag]:
+                        informed.append(label)
+            records.append(
+                {
+                    "ticket": ticket,
+                    "handling": handling,
+                    "informed": ", ".join(informed),
+                    "evidence": "; ".join(evidence),
+                }
+            )
+        counts = dict(Ticket._read_group(domain, ["qualiopi_nature"], ["__count"]))
+        return {
+            "event": event.sudo(),
+            "records": records,
+            "counts": counts,
+            "actions": self.env["qualiopi.improvement.action"]
+            .sudo()
+            .search([("event_ids", "in", event.ids)]),
+        }
+
+    def _qualiopi_improvement_actions(self):
+        self.ensure_one()
+        return (
+            self.env["qualiopi.improvement.action"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(self._qualiopi_action_domain(), order="date_deadline, id")
+        )
+
+    def _qualiopi_report_data(self):
+        """Everything the PDF prints, computed once per wizard."""
+        self.ensure_one()
+        self._qualiopi_check_access()
+        return {
+            "figures": self._qualiopi_figures(),
+            "procedure": self._qualiopi_procedure_data(),
+            "register": self._qualiopi_register_lines(),
+            "sessions": [self._qualiopi_session_data(event) for event in self.event_ids],
+            "actions": self._qualiopi_improvement_actions(),
+            "fmt_dt": self._qualiopi_format_dt,
+            "printed_on": self._qualiopi_format_dt(fields.Datetime.now()),
+        }
+
+    def _qualiopi_file_name(self):
+        self.ensure_one()
+        date_from = fields.Date.to_string(self.date_from)
+        date_to = fields.Date.to_string(self.date_to)
+        return f"qualiopi-indicator31-{date_from}-{date_to}"
+
+    # ------------------------------------------------------------------
+    # XLSX export
+    # ------------------------------------------------------------------
+
+    def _qualiopi_xlsx_sheets(self):
+        """[(sheet name, header, rows)]: extend to add sheets."""
+        self.ensure_one()
+        _ = self.env._
+        figures = self._qualiopi_figures()
+        register = self._qualiopi_register_lines()
+        register_rows = [
+            [
+                line["index"],
+                line["number"],
+                line["name"],
+                line["nature"],
+                line["stakeholder"],
+                line["received_date"],
+                line["channel"],
+                line["session"],
+                line["ack_deadline"],
+                line["ack_date"],
+                line["response_deadline"],
+                line["response_date"],
+                line["status"],
+                line["founded"],
+                line["cause"],
+                _("Yes") if line["recurrent"] else _("No"),
+                line["actions"],
+            ]
+            for line in register
+        ]
+        figure_rows = [
+            [_("Company"), figures["company"]],
+            [_("From"), figures["date_from"]],
+            [_("To"), figures["date_to"]],
+            [_("Sampled sessions"), ", ".join(figures["sample"])],
+            [_("Records"), figures["total"]],
+        ]
+        for title, key in (
+            (_("By nature"), "by_nature"),
+            (_("By stakeholder type"), "by_stakeholder"),
+            (_("By channel"), "by_channel"),
+            (_("By cause"), "by_cause"),
+        ):
+            figure_rows += [[f"{title}: {row['label']}", row["count"]] for row in figures[key]]
+        for title, key in ((_("Acknowledgement"), "ack"), (_("Answer"), "response")):
+            delay = figures[key]
+            figure_rows += [
+                [_("%s: median time (days)", title), delay["median_days"]],
+                [_("%s: due", title), delay["due"]],
+                [_("%s: within the deadline", title), delay["on_time"]],
+                [_("%s: share within the deadline (%%)", title), delay["share_on_time"]],
+            ]
+        figure_rows += [
+            [_("Overdue now"), figures["overdue_now"]],
+            [_("Analysed"), figures["analysed"]],
+            [_("Founded"), figures["founded"]],
+            [_("Partly founded"), figures["partly_founded"]],
+            [_("Unfounded"), figures["unfounded"]],
+            [_("Share founded or partly founded (%)"), figures["share_founded"]],
+            [_("Recurrent"), figures["recurrent"]],
+            [_("Improvement actions"), figures["actions"]["total"]],
+        ]
+        action_selection = {
+            fname: dict(
+                self.env["qualiopi.improvement.action"]
+                ._fields[fname]
+                ._description_selection(self.env)
+            )
+            for fname in ("action_type", "state", "effectiveness")
+        }
+        action_rows = [
+            [
+                action.reference,
+                action.name,
+                action_selection["action_type"].get(action.action_type),
+                ", ".join(action.ticket_ids.mapped("number")),
+                action.user_id.name,
+                action.date_deadline,
+                action_selection["state"].get(action.state),
+                action.date_done,
+                action_selection["effectiveness"].get(action.effectiveness),
+                action.effectiveness_check_date,
+            ]
+            for action in self._qualiopi_improvement_actions()
+        ]
+        return [
+            (
+                _("Register"),
+                [
+                    _("No."),
+                    _("Reference"),
+                    _("Title"),
+                    _("Nature"),
+                    _("Stakeholder type"),
+                    _("Received on"),
+                    _("Channel"),
+                    _("Session"),
+                    _("Acknowledgement deadline"),
+                    _("Acknowledged on"),
+                    _("Answer deadline"),
+                    _("Answered on"),
+                    _("Status"),
+                    _("Founded"),
+                    _("Cause"),
+                    _("Recurrent"),
+                    _("Improvement actions"),
+                ],
+                register_rows,
+            ),
+            (_("Figures"), [_("Figure"), _("Value")], figure_rows),
+            (
+                _("Improvement actions"),
+                [
+                    _("Reference"),
+                    _("Title"),
+                    _("Type"),
+                    _("Source records"),
+                    _("Owner"),
+                    _("Due date"),
+                    _("State"),
+                    _("Done on"),
+                    _("Effectiveness"),
+                    _("Checked on"),
+                ],
+                action_rows,
+            ),
+        ]
+
+    def _qualiopi_xlsx_content(self):
+        self.ensure_one()
+        self._qualiopi_check_access()
+        if xlsxwriter is None:  # pragma: no cover
+            raise UserError(self.env._("The Python library xlsxwriter is missing."))
+        tz = pytz.timezone(self._qualiopi_tz())
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        datetime_format = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+        date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        for name, header, rows in self._qualiopi_xlsx_sheets():
+            sheet = workbook.add_worksheet(name[:31])
+            sheet.write_row(0, 0, header, bold)
+            sheet.freeze_panes(1, 0)
+            for row_index, row in enumerate(rows, start=1):
+                for col, value in enumerate(row):
+                    if isinstance(value, datetime.datetime):
+                        local = pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
+                        sheet.write_datetime(row_index, col, local, datetime_format)
+                    elif isinstance(value, datetime.date):
+                        sheet.write_datetime(
+                            row_index,
+                            col,
+                            datetime.datetime.combine(value, datetime.time.min),
+                            date_format,
+                        )
+                    elif value is None or value is False:
+                        sheet.write_blank(row_index, col, None)
+                    else:
+                        sheet.write(row_index, col, value)
+            if rows:
+                sheet.autofilter(0, 0, len(rows), len(header) - 1)
+            sheet.set_column(0, len(header) - 1, 18)
+        workbook.close()
+        return buffer.getvalue()
