@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -48,7 +49,6 @@ class SurveyUserInput(models.Model):
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         compute="_compute_company_id",
         store=True,
         readonly=False,
@@ -356,12 +356,13 @@ class SurveyUserInput(models.Model):
         to_send = self.filtered(lambda a: a.email or a.partner_id.email)
         to_send._qualiopi_send("qualiopi_survey.mail_template_survey_invitation")
         now = fields.Datetime.now()
+        # One write per reminder date (per session settings), not per answer.
+        by_next = defaultdict(lambda: self.browse())
         for answer in to_send:
-            answer.write(
-                {
-                    "qualiopi_invitation_date": now,
-                    "qualiopi_next_reminder_date": answer._qualiopi_next_reminder(0, now),
-                }
+            by_next[answer._qualiopi_next_reminder(0, now)] |= answer
+        for next_date, answers in by_next.items():
+            answers.write(
+                {"qualiopi_invitation_date": now, "qualiopi_next_reminder_date": next_date}
             )
         return to_send
 

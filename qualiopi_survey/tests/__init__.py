@@ -1,5 +1,6 @@
 from . import test_access
 from . import test_alerts
 from . import test_complaint_survey
+from . import test_funder
 from . import test_invitation
 from . import test_scoring
