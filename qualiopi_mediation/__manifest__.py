@@ -22,6 +22,7 @@
         "views/event_event_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_ticket_portal_templates.xml",
+        "report/qualiopi_indicator31_templates.xml",
         "views/qualiopi_mediation_menus.xml",
     ],
     "demo": ["demo/qualiopi_mediation_demo.xml"],

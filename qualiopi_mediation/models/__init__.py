@@ -4,3 +4,4 @@ from . import res_company
 from . import res_config_settings
 from . import event_event
 from . import helpdesk_ticket
+from . import qualiopi_procedure

@@ -1,0 +1,77 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import MediationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMediationReport(MediationCommon):
+    """The audit report shows the mediator, the information given and the
+    referrals of the period."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_mediator()
+        with freeze_time("2026-03-02 09:00:00"):
+            cls.informed = cls.env["helpdesk.ticket"].create(cls._complaint_values(name="c1"))
+        with freeze_time("2026-03-03 09:00:00"):
+            cls.not_informed = (
+                cls.env["helpdesk.ticket"]
+                .with_context(qualiopi_no_auto_ack=True)
+                .create(cls._complaint_values(name="c2"))
+            )
+        with freeze_time("2026-03-20 09:00:00"):
+            cls.referral = cls.env["qualiopi.mediation.referral"].create(
+                {
+                    "ticket_id": cls.informed.id,
+                    "mediator_id": cls.mediator.id,
+                    "mediator_reference": "MC-REPORT-1",
+                }
+            )
+            cls.env.flush_all()
+
+    def _wizard(self, **values):
+        return self.env["qualiopi.indicator31.report"].create(
+            {
+                "date_from": "2026-03-01",
+                "date_to": "2026-03-31",
+                "company_id": self.company.id,
+                **values,
+            }
+        )
+
+    @freeze_time("2026-04-30 10:00:00")
+    def test_figures_and_sections(self):
+        self.assertTrue(self.informed.mediation_informed_date)
+        wizard = self._wizard(event_ids=[(6, 0, self.event.ids)])
+        mediation = wizard._qualiopi_figures()["mediation"]
+        self.assertEqual(mediation["mediator"], self.mediator.name)
+        self.assertEqual(mediation["informed"], 1)
+        self.assertEqual(mediation["referrals"], 1)
+        self.assertEqual(mediation["by_state"][0]["key"], "referred")
+        self.assertEqual(mediation["late"], 0)
+        session = wizard._qualiopi_session_data(self.event)
+        self.assertEqual(session["mediations"], self.referral)
+        procedure = wizard._qualiopi_procedure_data()
+        self.assertEqual(procedure["mediator"], self.mediator)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
+            .decode()
+        )
+        self.assertIn("Referrals to the mediator", html)
+        self.assertIn(self.mediator.website, html)
+        self.assertIn("within one year", html)
+        self.assertIn(self.referral.name, html)
+
+    @freeze_time("2026-04-30 10:00:00")
+    def test_no_mediator_stated(self):
+        self.company.qualiopi_mediator_id = False
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("qualiopi_reclamation.report_indicator31", self._wizard().ids)[0]
+            .decode()
+        )
+        self.assertIn("No consumer mediator is set", html)
