@@ -76,8 +76,15 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("mediation_referral_ids")
     def _compute_mediation_referral_count(self):
+        # A grouped count, not the one2many: reading it as superuser would put
+        # the referral ids in the cache that a plain user's read then uses.
+        counts = dict(
+            self.env["qualiopi.mediation.referral"]
+            .sudo()
+            ._read_group([("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"])
+        )
         for ticket in self:
-            ticket.mediation_referral_count = len(ticket.mediation_referral_ids)
+            ticket.mediation_referral_count = counts.get(ticket._origin, 0)
 
     @api.depends(
         "qualiopi_nature",

@@ -182,3 +182,28 @@ class TestReferral(MediationCommon):
         with self._assert_refused(UserError, "cannot be deleted"):
             referral.unlink()
         self.assertTrue(referral.exists())
+
+    def test_cron_cost_does_not_grow_with_untouched_referrals(self):
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            ticket = self._create_complaint()
+        with freeze_time("2026-03-10 09:00:00"):
+            self._create_referral(ticket)
+            self.env.flush_all()
+        Referral = self.env["qualiopi.mediation.referral"]
+
+        def count_queries():
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            with freeze_time("2026-04-10 09:00:00"):
+                Referral._cron_qualiopi_mediation_outcomes()
+                self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        small = count_queries()
+        with freeze_time("2026-03-12 09:00:00"):
+            for _i in range(20):
+                self._create_referral(ticket)
+            self.env.flush_all()
+        self.assertEqual(count_queries(), small, "not one more query")
+        # Nothing due: the user's timezone (for today's date) and one search.
+        self.assertLessEqual(small, 3)

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import MediationCommon
 
@@ -71,6 +71,14 @@ class TestMediationSecurity(MediationCommon):
         )
         with self.assertRaises(AccessError):
             self.mediator.with_user(self.user_qualiopi).phone = "0"
+
+    def test_complaint_form_opens_for_every_role(self):
+        for user in (self.user_qualiopi, self.user_auditor, self.user_manager):
+            self.env.invalidate_all()
+            form = Form(self.ticket.with_user(user))
+            self.assertEqual(form.mediation_state, "referred")
+            self.assertEqual(form.mediation_referral_count, 1)
+            self.assertEqual(form.mediation_can_read_files, user != self.user_qualiopi)
 
     def test_employee_without_qualiopi_group_has_no_access(self):
         employee = new_test_user(self.env, login="mediation_employee", groups="base.group_user")
