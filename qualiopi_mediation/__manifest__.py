@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
+        "wizard/qualiopi_acknowledge_wizard_views.xml",
         "views/qualiopi_mediator_views.xml",
         "views/qualiopi_mediation_referral_views.xml",
         "views/helpdesk_ticket_views.xml",

@@ -151,3 +151,22 @@ class TestDutyToInform(MediationCommon):
             self._answer(ticket, "<p>Le support vous a été renvoyé.</p>")
         self.assertNotIn(self.mediator.name, ticket.response_message_id.body)
         self.assertFalse(ticket.mediation_informed_date)
+
+    def test_informed_by_letter_recorded_with_the_acknowledgement(self):
+        self._set_mediator()
+        self.company.qualiopi_auto_ack = False
+        with freeze_time("2026-03-02 09:00:00"):
+            ticket = self._create_complaint(channel_id=self.channel_phone.id)
+        with freeze_time("2026-03-03 10:00:00"):
+            action = ticket.with_user(self.user_qualiopi).action_qualiopi_record_acknowledgement()
+            wizard_form = Form(
+                self.env[action["res_model"]]
+                .with_user(self.user_qualiopi)
+                .with_context(**action["context"])
+            )
+            wizard_form.ack_method = "letter"
+            wizard_form.mediation_informed = True
+            wizard_form.save().action_confirm()
+        self.assertEqual(str(ticket.ack_date), "2026-03-03 10:00:00")
+        self.assertEqual(str(ticket.mediation_informed_date), "2026-03-03 10:00:00")
+        self.assertFalse(ticket.mediation_informed_message_id)
