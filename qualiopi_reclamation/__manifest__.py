@@ -30,6 +30,9 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/qualiopi_menus.xml",
+        "security/qualiopi_public_security.xml",
+        "views/qualiopi_public_views.xml",
+        "views/qualiopi_public_templates.xml",
         "security/qualiopi_report_security.xml",
         "report/qualiopi_indicator31_reports.xml",
         "report/qualiopi_indicator31_templates.xml",
@@ -42,6 +45,11 @@
         "views/qualiopi_report_menus.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "qualiopi_reclamation/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }

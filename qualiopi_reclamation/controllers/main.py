@@ -1,0 +1,538 @@
+import logging
+import os
+import re
+
+import pytz
+from werkzeug.exceptions import NotFound
+
+from odoo import SUPERUSER_ID, fields, http, tools
+from odoo.http import request
+from odoo.tools.mimetypes import guess_mimetype
+
+_logger = logging.getLogger(__name__)
+
+# Who may use the public form, and for what (the contract's public subset).
+PUBLIC_STAKEHOLDER_TYPES = ("trainee", "client", "funder", "trainer", "other")
+PUBLIC_NATURES = ("complaint", "difficulty")
+# Accepted files: extension -> content types their bytes may reveal.
+ALLOWED_FILES = {
+    "pdf": {"application/pdf"},
+    "png": {"image/png"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "gif": {"image/gif"},
+    "webp": {"image/webp"},
+    "txt": {"text/plain"},
+    "doc": {"application/msword", "application/octet-stream"},
+    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    "odt": {"application/vnd.oasis.opendocument.text"},
+    "xls": {"application/vnd.ms-excel", "application/octet-stream"},
+    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    "ods": {"application/vnd.oasis.opendocument.spreadsheet"},
+}
+PHONE_RE = re.compile(r"^[0-9+().\-/ ]{4,32}$")
+# The honeypot: a field hidden from people, which robots fill in.
+HONEYPOT_FIELD = "website_url"
+MAX_NAME = 128
+MAX_REFERENCE = 256
+MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 10000
+
+
+class QualiopiPublicForm(http.Controller):
+    """The public complaint form, its confirmation and the published procedure.
+
+    Everything here works for visitors without a login and without the website
+    app: pages are rendered with the frontend layout of ``web``/``portal``.
+    """
+
+    # ------------------------------------------------------------------
+    # Routes
+    # ------------------------------------------------------------------
+
+    @http.route(
+        "/qualiopi/reclamation",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def qualiopi_reclamation_form(self, **kwargs):
+        return self._qualiopi_render_form({}, [], embed=kwargs.get("embed"))
+
+    @http.route(
+        "/qualiopi/reclamation",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        csrf=False,  # checked below, to answer with a readable message
+        sitemap=False,
+    )
+    def qualiopi_reclamation_submit(self, **post):
+        env = request.env
+        embed = post.get("embed")
+        values = {
+            key: (post.get(key) or "").strip()
+            for key in (
+                "partner_name",
+                "partner_email",
+                "partner_phone",
+                "stakeholder_type",
+                "qualiopi_nature",
+                "training_reference",
+                "description",
+                "consent",
+            )
+        }
+        if not request.validate_csrf(post.get("csrf_token")):
+            return self._qualiopi_render_form(
+                values,
+                [
+                    env._(
+                        "The form has expired or was not sent from this site. "
+                        "Reload the page and submit it again."
+                    )
+                ],
+                embed=embed,
+                status=400,
+            )
+        if post.get(HONEYPOT_FIELD):
+            _logger.info("Public complaint form: honeypot filled, submission refused")
+            return self._qualiopi_render_form(
+                values,
+                [
+                    env._(
+                        "The submission was refused as automated: the field "
+                        "reserved for spam robots must stay empty."
+                    )
+                ],
+                embed=embed,
+                status=400,
+            )
+        email = tools.email_normalize(values["partner_email"]) or ""
+        ip_address = request.httprequest.remote_addr or ""
+        Attempt = env["qualiopi.public.attempt"].sudo()
+        if Attempt._qualiopi_is_limited(ip_address, email):
+            return self._qualiopi_render_form(
+                values,
+                [
+                    env._(
+                        "Too many submissions have been received from your "
+                        "connection or for this email address. Please try again "
+                        "in an hour, or write to us by email or post."
+                    )
+                ],
+                embed=embed,
+                status=429,
+            )
+        Attempt.create({"ip_address": ip_address, "email": email or False})
+
+        errors = self._qualiopi_validate(values, email)
+        files, file_errors = self._qualiopi_read_files()
+        errors += file_errors
+        if errors:
+            return self._qualiopi_render_form(values, errors, embed=embed, status=400)
+        try:
+            with env.cr.savepoint():
+                ticket = self._qualiopi_create_ticket(values, email, files)
+        except Exception:
+            _logger.exception("Public complaint form: the record could not be created")
+            return self._qualiopi_render_form(
+                values,
+                [
+                    env._(
+                        "Your message could not be recorded because of a technical "
+                        "problem. Nothing was saved: please try again later or "
+                        "write to us by email."
+                    )
+                ],
+                embed=embed,
+                status=500,
+            )
+        query = {"access_token": ticket.sudo()._portal_ensure_token()}
+        if embed:
+            query["embed"] = 1
+        return request.redirect(
+            f"/qualiopi/reclamation/confirmation/{ticket.id}?"
+            + "&".join(f"{key}={value}" for key, value in query.items())
+        )
+
+    @http.route(
+        "/qualiopi/reclamation/confirmation/<int:ticket_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def qualiopi_reclamation_confirmation(self, ticket_id, access_token=None, **kwargs):
+        ticket = request.env["helpdesk.ticket"].sudo().browse(ticket_id).exists()
+        if (
+            not ticket
+            or not access_token
+            or not ticket.access_token
+            or not tools.consteq(ticket.access_token, access_token)
+        ):
+            raise NotFound()
+        company = ticket.company_id
+        tz = self._qualiopi_tz(ticket)
+        values = self._qualiopi_page_values(company, embed=kwargs.get("embed"))
+        values.update(
+            {
+                "ticket": ticket,
+                "received": self._qualiopi_format(ticket.received_date, tz),
+                "response_deadline": self._qualiopi_format(
+                    ticket.response_deadline, tz, date_only=True
+                ),
+                "ack_sent": bool(ticket.ack_date),
+                "follow_url": f"/my/ticket/{ticket.id}?access_token={access_token}",
+            }
+        )
+        return request.render("qualiopi_reclamation.public_reclamation_confirmation", values)
+
+    @http.route(
+        ["/qualiopi/procedure", "/qualiopi/procedure/print"],
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=True,
+    )
+    def qualiopi_procedure(self, **kwargs):
+        company = request.env.company
+        values = self._qualiopi_page_values(company, embed=kwargs.get("embed"))
+        printable = request.httprequest.path.endswith("/print")
+        aliases = (
+            request.env["helpdesk.ticket.team"]
+            .sudo()
+            .search(
+                [
+                    ("qualiopi_default_nature", "!=", False),
+                    ("company_id", "in", (company.id, False)),
+                    ("alias_email", "!=", False),
+                ]
+            )
+            .mapped("alias_email")
+        )
+        # The written procedure of the register (introduction, note to
+        # stakeholders), when the company has one.
+        procedure = None
+        if "qualiopi.procedure" in request.env:
+            procedure = (
+                request.env["qualiopi.procedure"]
+                .sudo()
+                .search([("company_id", "=", company.id)], limit=1)
+            )
+        values.update(
+            {
+                "procedure": procedure,
+                "procedure_texts": [
+                    procedure[fname]
+                    for fname in ("introduction", "public_note")
+                    if procedure and fname in procedure._fields and procedure[fname]
+                ],
+                "printable": printable,
+                "no_header": printable or values["no_header"],
+                "no_footer": printable or values["no_footer"],
+                "alias_emails": aliases,
+            }
+        )
+        return request.render("qualiopi_reclamation.public_procedure", values)
+
+    # ------------------------------------------------------------------
+    # Rendering
+    # ------------------------------------------------------------------
+
+    def _qualiopi_page_values(self, company, embed=False):
+        company = company.sudo()
+        return {
+            "company": company,
+            "res_company": company,
+            "mediator": company._qualiopi_public_mediator(),
+            "ack_days": company.qualiopi_ack_days,
+            "response_days": company.qualiopi_response_days,
+            "embed": bool(embed),
+            "no_header": bool(embed),
+            "no_footer": bool(embed),
+            "languages": self._qualiopi_languages(),
+        }
+
+    def _qualiopi_languages(self):
+        """Installed languages, for the language switch of the public pages."""
+        return [
+            (lang.code, lang.url_code, lang.name)
+            for lang in request.env["res.lang"]._get_frontend().values()
+        ]
+
+    def _qualiopi_render_form(self, values, errors, embed=False, status=200):
+        env = request.env
+        company = env.company
+        nature_labels = dict(
+            env["helpdesk.ticket"]._fields["qualiopi_nature"]._description_selection(env)
+        )
+        stakeholder_labels = dict(
+            env["helpdesk.ticket"]._fields["stakeholder_type"]._description_selection(env)
+        )
+        render_values = self._qualiopi_page_values(company, embed=embed)
+        render_values.update(
+            {
+                "values": values,
+                "errors": errors,
+                "natures": [(key, nature_labels[key]) for key in PUBLIC_NATURES],
+                "stakeholder_types": [
+                    (key, stakeholder_labels[key]) for key in PUBLIC_STAKEHOLDER_TYPES
+                ],
+                "honeypot_field": HONEYPOT_FIELD,
+                "max_files": self._qualiopi_limit("public_max_files"),
+                "max_file_mb": self._qualiopi_limit("public_max_file_mb"),
+                "accept": ",".join(f".{ext}" for ext in ALLOWED_FILES),
+                "allowed_extensions": ", ".join(ALLOWED_FILES),
+                "privacy_url": company.sudo().qualiopi_privacy_url,
+            }
+        )
+        response = request.render("qualiopi_reclamation.public_reclamation_form", render_values)
+        response.status_code = status
+        return response
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+
+    def _qualiopi_limit(self, name):
+        return request.env["qualiopi.public.attempt"]._qualiopi_limit(
+            f"qualiopi_reclamation.{name}"
+        )
+
+    def _qualiopi_validate(self, values, email):
+        """Every error of the submitted values, as readable sentences."""
+        errors = []
+        if not values["partner_name"]:
+            errors.append(request.env._("Enter your name."))
+        elif len(values["partner_name"]) > MAX_NAME:
+            errors.append(
+                request.env._("Your name is too long (%(max)s characters at most).", max=MAX_NAME)
+            )
+        if not values["partner_email"]:
+            errors.append(request.env._("Enter your email address: our answer is sent to it."))
+        elif not email or len(tools.email_split(values["partner_email"])) != 1:
+            errors.append(
+                request.env._(
+                    "The email address is not valid: enter one address, like name@example.com."
+                )
+            )
+        if values["partner_phone"] and not PHONE_RE.match(values["partner_phone"]):
+            errors.append(
+                request.env._("The phone number may only hold digits, spaces and + ( ) . - /.")
+            )
+        if values["stakeholder_type"] not in PUBLIC_STAKEHOLDER_TYPES:
+            errors.append(request.env._("Say who you are (trainee, client company, funder...)."))
+        if values["qualiopi_nature"] not in PUBLIC_NATURES:
+            errors.append(request.env._("Choose whether this is a complaint or a difficulty."))
+        if len(values["training_reference"]) > MAX_REFERENCE:
+            errors.append(
+                request.env._(
+                    "The training reference is too long (%(max)s characters at most).",
+                    max=MAX_REFERENCE,
+                )
+            )
+        if len(values["description"]) < MIN_DESCRIPTION:
+            errors.append(
+                request.env._(
+                    "Describe the matter (%(min)s characters at least).",
+                    min=MIN_DESCRIPTION,
+                )
+            )
+        elif len(values["description"]) > MAX_DESCRIPTION:
+            errors.append(
+                request.env._(
+                    "The description is too long (%(max)s characters at most): "
+                    "attach a document instead.",
+                    max=MAX_DESCRIPTION,
+                )
+            )
+        if not values["consent"]:
+            errors.append(
+                request.env._(
+                    "Tick the consent box: we need your agreement to process your "
+                    "personal data to handle your request."
+                )
+            )
+        return errors
+
+    def _qualiopi_read_files(self):
+        """The uploaded files as (name, bytes, mimetype), and the errors found."""
+        uploads = [
+            upload
+            for upload in request.httprequest.files.getlist("attachments")
+            if upload and upload.filename
+        ]
+        errors = []
+        max_files = self._qualiopi_limit("public_max_files")
+        max_bytes = self._qualiopi_limit("public_max_file_mb") * 1024 * 1024
+        if len(uploads) > max_files:
+            errors.append(request.env._("Attach %(max)s files at most.", max=max_files))
+            return [], errors
+        files = []
+        for upload in uploads:
+            name = os.path.basename(upload.filename.replace("\\", "/"))[:200] or "file"
+            data = upload.read(max_bytes + 1)
+            extension = os.path.splitext(name)[1].lower().lstrip(".")
+            if len(data) > max_bytes:
+                errors.append(
+                    request.env._(
+                        "%(file)s is too large: %(max)s MB at most per file.",
+                        file=name,
+                        max=max_bytes // (1024 * 1024),
+                    )
+                )
+                continue
+            if not data:
+                errors.append(request.env._("%(file)s is empty.", file=name))
+                continue
+            mimetype = guess_mimetype(data, default="application/octet-stream")
+            if extension not in ALLOWED_FILES or mimetype not in ALLOWED_FILES[extension]:
+                errors.append(
+                    request.env._(
+                        "%(file)s cannot be accepted: only these types of files are "
+                        "allowed: %(types)s.",
+                        file=name,
+                        types=", ".join(ALLOWED_FILES),
+                    )
+                )
+                continue
+            files.append((name, data, mimetype))
+        return files, errors
+
+    # ------------------------------------------------------------------
+    # Creation
+    # ------------------------------------------------------------------
+
+    def _qualiopi_find_partner(self, values, email):
+        """The contact of this email, created when unknown.
+
+        The visitor is never told which case applied, and an existing contact is
+        never modified by what a visitor typed.
+        """
+        Partner = request.env["res.partner"].sudo()
+        partner = Partner.search([("email_normalized", "=", email)], order="id", limit=1)
+        if not partner:
+            partner = Partner.create(
+                {
+                    "name": values["partner_name"],
+                    "email": email,
+                    "phone": values["partner_phone"] or False,
+                    "lang": request.env.lang,
+                }
+            )
+        return partner
+
+    def _qualiopi_match_event(self, company, reference):
+        """The session whose name is exactly the reference, if only one is."""
+        if not reference:
+            return request.env["event.event"]
+        events = (
+            request.env["event.event"]
+            .sudo()
+            .search(
+                [
+                    ("name", "=ilike", reference),
+                    ("company_id", "in", (company.id, False)),
+                ],
+                limit=2,
+            )
+        )
+        return events if len(events) == 1 else events.browse()
+
+    def _qualiopi_ticket_values(self, values, email, partner, company, team):
+        description = values["description"]
+        first_line = description.splitlines()[0].strip() if description else ""
+        title = first_line if len(first_line) <= 80 else first_line[:79] + "…"
+        html = tools.plaintext2html(description)
+        if values["training_reference"]:
+            html = (
+                tools.plaintext2html(
+                    request.env._(
+                        "Training concerned: %(training)s",
+                        training=values["training_reference"],
+                    )
+                )
+                + html
+            )
+        vals = {
+            "name": title or values["partner_name"],
+            "description": html,
+            "qualiopi_nature": values["qualiopi_nature"],
+            "stakeholder_type": values["stakeholder_type"],
+            "partner_id": partner.id,
+            "partner_name": values["partner_name"],
+            "partner_email": email,
+            "company_id": company.id,
+            "received_date": fields.Datetime.now(),
+            "user_id": False,
+            "channel_id": request.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web").id,
+        }
+        if team:
+            vals["team_id"] = team.id
+        event = self._qualiopi_match_event(company, values["training_reference"])
+        if event:
+            vals["event_id"] = event.id
+            registration = event.sudo().registration_ids.filtered(
+                lambda r: r.partner_id == partner or r.email == email
+            )[:1]
+            if registration:
+                vals["event_registration_id"] = registration.id
+        return vals
+
+    def _qualiopi_create_ticket(self, values, email, files):
+        company = request.env.company.sudo()
+        team = company.qualiopi_public_team_id or request.env["helpdesk.ticket.team"].sudo().search(
+            [
+                ("qualiopi_default_nature", "!=", False),
+                ("company_id", "in", (company.id, False)),
+            ],
+            limit=1,
+        )
+        # Created by the system (OdooBot), not by "Public user": the automatic
+        # acknowledgement is then sent in the organisation's name.
+        env = request.env(user=SUPERUSER_ID, su=True)
+        partner = self._qualiopi_find_partner(values, email)
+        ticket_values = self._qualiopi_ticket_values(values, email, partner, company, team)
+        ticket = (
+            env["helpdesk.ticket"]
+            .with_company(company)
+            .with_context(mail_create_nosubscribe=True)
+            .create(ticket_values)
+        )
+        if files:
+            env["ir.attachment"].create(
+                [
+                    {
+                        "name": name,
+                        "raw": data,
+                        "mimetype": mimetype,
+                        "res_model": "helpdesk.ticket",
+                        "res_id": ticket.id,
+                    }
+                    for name, data, mimetype in files
+                ]
+            )
+        ticket.message_subscribe(partner_ids=partner.ids)
+        return ticket
+
+    # ------------------------------------------------------------------
+    # Formatting
+    # ------------------------------------------------------------------
+
+    def _qualiopi_tz(self, ticket):
+        calendar = ticket._qualiopi_calendar()
+        return (calendar and calendar.tz) or ticket.company_id.partner_id.tz or "Europe/Paris"
+
+    def _qualiopi_format(self, value, tz, date_only=False):
+        if not value:
+            return ""
+        local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
+        if date_only:
+            return tools.format_date(request.env, local.date(), date_format="long")
+        return tools.format_datetime(request.env, value, tz=tz, dt_format="short")

@@ -1,0 +1,353 @@
+import re
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
+    b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPublicForm(HttpCase):
+    """The public form, its confirmation, its protections and the procedure."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "name": "Organisme Test",
+                "qualiopi_ack_days": 2,
+                "qualiopi_response_days": 10,
+                "qualiopi_auto_ack": True,
+                "qualiopi_privacy_url": "https://example.com/privacy",
+            }
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="public_form_manager",
+            groups="qualiopi_reclamation.group_qualiopi_manager",
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Réclamations",
+                "user_id": cls.manager.id,
+                "user_ids": [Command.set(cls.manager.ids)],
+                "company_id": cls.company.id,
+            }
+        )
+        cls.company.qualiopi_public_team_id = cls.team
+        cls.existing = cls.env["res.partner"].create(
+            {"name": "Claire Existante", "email": "claire@example.com", "phone": "0102"}
+        )
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("qualiopi_reclamation.public_max_per_ip", 50)
+        params.set_param("qualiopi_reclamation.public_max_per_email", 50)
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _csrf(self):
+        response = self.url_open("/qualiopi/reclamation")
+        self.assertEqual(response.status_code, 200)
+        return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+
+    def _post(self, files=None, token=True, **values):
+        data = {
+            "partner_name": "Jeanne Visiteuse",
+            "partner_email": "jeanne.visiteuse@example.com",
+            "partner_phone": "+33 6 12 34 56 78",
+            "stakeholder_type": "trainee",
+            "qualiopi_nature": "complaint",
+            "training_reference": "Excel avancé",
+            "description": "Le support de cours n'a jamais été envoyé.",
+            "consent": "1",
+            **values,
+        }
+        if token and "csrf_token" not in values:
+            data["csrf_token"] = self._csrf()
+        return self.url_open(
+            "/qualiopi/reclamation", data=data, files=files or None, allow_redirects=True
+        )
+
+    def _counts(self):
+        return (
+            self.env["helpdesk.ticket"].search_count([]),
+            self.env["res.partner"].with_context(active_test=False).search_count([]),
+            self.env["ir.attachment"].search_count([("res_model", "=", "helpdesk.ticket")]),
+        )
+
+    def _assert_rejected(self, message, status=400, files=None, token=True, **values):
+        before = self._counts()
+        response = self._post(files=files, token=token, **values)
+        self.assertEqual(response.status_code, status, response.text[:500])
+        self.assertIn("Your request was not sent", response.text)
+        self.assertIn(message, response.text)
+        self.assertEqual(self._counts(), before, "a rejected submission creates nothing")
+        return response
+
+    # ------------------------------------------------------------------
+    # The form and a valid submission
+    # ------------------------------------------------------------------
+
+    def test_form_is_public_and_accessible(self):
+        response = self.url_open("/qualiopi/reclamation")
+        self.assertEqual(response.status_code, 200)
+        page = response.text
+        for name in (
+            "partner_name",
+            "partner_email",
+            "partner_phone",
+            "stakeholder_type",
+            "qualiopi_nature",
+            "training_reference",
+            "description",
+            "attachments",
+            "consent",
+            "csrf_token",
+        ):
+            self.assertIn(f'name="{name}"', page)
+        for field_id in (
+            "qualiopi_partner_name",
+            "qualiopi_partner_email",
+            "qualiopi_stakeholder_type",
+            "qualiopi_description",
+            "qualiopi_consent",
+            "qualiopi_attachments",
+        ):
+            self.assertIn(f'for="{field_id}"', page, "every field has its label")
+        self.assertIn("Organisme Test", page, "the page carries the company's name")
+        self.assertIn("https://example.com/privacy", page)
+        self.assertIn('name="website_url"', page, "the honeypot is present")
+        self.assertNotIn("Staff", page, "staff is not a public stakeholder type")
+        self.assertNotIn('value="hazard"', page)
+
+    def test_submission_creates_acknowledged_complaint(self):
+        response = self._post(
+            description="<b>Bold</b> <script>alert('x')</script> le support manque.",
+            files=[("attachments", ("preuve.png", PNG, "image/png"))],
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("/qualiopi/reclamation/confirmation/", response.url)
+        ticket = self.env["helpdesk.ticket"].search(
+            [("partner_email", "=", "jeanne.visiteuse@example.com")]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.qualiopi_nature, "complaint")
+        self.assertEqual(ticket.stakeholder_type, "trainee")
+        self.assertEqual(
+            ticket.channel_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web")
+        )
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.company_id, self.company)
+        self.assertEqual(ticket.partner_id.email, "jeanne.visiteuse@example.com")
+        self.assertEqual(ticket.partner_id.name, "Jeanne Visiteuse")
+        self.assertTrue(ticket.ack_date, "the complaint is acknowledged at once")
+        self.assertEqual(ticket.ack_method, "email")
+        ack = self.env["mail.mail"].search([("mail_message_id", "=", ticket.ack_message_id.id)])
+        self.assertEqual(ack.recipient_ids, ticket.partner_id)
+        # HTML typed by the visitor is shown as text, never interpreted.
+        self.assertNotIn("<script>", ticket.description)
+        self.assertNotIn("<b>", ticket.description)
+        self.assertIn("&lt;script&gt;", ticket.description)
+        self.assertIn("Excel avancé", ticket.description)
+        self.assertEqual(ticket.attachment_ids.mapped("name"), ["preuve.png"])
+        self.assertEqual(ticket.attachment_ids.mimetype, "image/png")
+        # The confirmation: reference and answer deadline.
+        self.assertIn(ticket.number, response.text)
+        self.assertIn("Written answer by", response.text)
+        self.assertIn("acknowledgement of receipt has been sent", response.text)
+        self.assertIn(f"/my/ticket/{ticket.id}?access_token=", response.text)
+
+    def test_difficulty_filed(self):
+        response = self._post(qualiopi_nature="difficulty", stakeholder_type="funder")
+        self.assertEqual(response.status_code, 200)
+        ticket = self.env["helpdesk.ticket"].search(
+            [("partner_email", "=", "jeanne.visiteuse@example.com")]
+        )
+        self.assertEqual(ticket.qualiopi_nature, "difficulty")
+        self.assertEqual(ticket.stakeholder_type, "funder")
+        self.assertTrue(ticket.response_deadline)
+
+    def test_existing_contact_matched_and_not_revealed(self):
+        first = self._post(partner_name="Someone Else", partner_email="CLAIRE@example.com")
+        second = self._post(partner_email="new.person@example.com")
+        tickets = self.env["helpdesk.ticket"].search(
+            [("partner_email", "in", ("claire@example.com", "new.person@example.com"))],
+            order="id",
+        )
+        self.assertEqual(len(tickets), 2)
+        self.assertEqual(tickets[0].partner_id, self.existing, "matched by email")
+        self.assertEqual(
+            self.existing.name, "Claire Existante", "a visitor cannot rename a contact"
+        )
+        self.assertEqual(self.existing.phone, "0102")
+        self.assertEqual(tickets[1].partner_id.email, "new.person@example.com")
+
+        def strip(text, ticket):
+            # The page's main content, references and times left out.
+            text = text[text.index('id="wrap"') : text.index("</main>")]
+            text = text.replace(ticket.access_token, "TOKEN")
+            return re.sub(r"\d", "", text)
+
+        self.assertEqual(
+            strip(first.text, tickets[0]).replace("Someone Else", "X"),
+            strip(second.text, tickets[1]).replace("Jeanne Visiteuse", "X"),
+            "the answer is the same whether the contact existed or not",
+        )
+        self.assertNotIn("Claire Existante", first.text)
+
+    def test_confirmation_needs_the_token(self):
+        self._post()
+        ticket = self.env["helpdesk.ticket"].search(
+            [("partner_email", "=", "jeanne.visiteuse@example.com")]
+        )
+        url = f"/qualiopi/reclamation/confirmation/{ticket.id}"
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertEqual(self.url_open(url + "?access_token=wrong").status_code, 404)
+        self.assertEqual(
+            self.url_open(f"{url}?access_token={ticket.access_token}").status_code, 200
+        )
+
+    def test_confirmation_shows_mediator_when_available(self):
+        mediator = {
+            "name": "Médiateur de la formation",
+            "website": "https://mediateur.example.com",
+            "street": "1 rue de la Paix",
+            "zip": "75002",
+            "city": "Paris",
+            "country": "France",
+            "email": "",
+            "phone": "",
+        }
+        with patch.object(
+            self.registry["res.company"],
+            "_qualiopi_public_mediator",
+            return_value=mediator,
+        ):
+            response = self._post()
+            procedure = self.url_open("/qualiopi/procedure")
+        for text in ("Médiateur de la formation", "https://mediateur.example.com", "75002"):
+            self.assertIn(text, response.text)
+            self.assertIn(text, procedure.text)
+        self.assertNotIn("Médiateur de la formation", self.url_open("/qualiopi/procedure").text)
+
+    # ------------------------------------------------------------------
+    # Rejections: each one explained, none creates anything
+    # ------------------------------------------------------------------
+
+    def test_reject_without_csrf(self):
+        self._assert_rejected("The form has expired", csrf_token="")
+        self._assert_rejected("The form has expired", csrf_token="forged")
+        self._assert_rejected("The form has expired", csrf_token=self._csrf() + "0")
+
+    def test_reject_honeypot(self):
+        self._assert_rejected("refused as automated", website_url="http://spam.example.com")
+
+    def test_reject_rate_limit_per_address(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "qualiopi_reclamation.public_max_per_ip", 2
+        )
+        self.assertEqual(self._post(partner_email="a1@example.com").status_code, 200)
+        self.assertEqual(self._post(partner_email="a2@example.com").status_code, 200)
+        self._assert_rejected("Too many submissions", status=429, partner_email="a3@example.com")
+
+    def test_reject_rate_limit_per_email(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "qualiopi_reclamation.public_max_per_email", 1
+        )
+        self.assertEqual(self._post().status_code, 200)
+        self._assert_rejected(
+            "Too many submissions",
+            status=429,
+            partner_email="Jeanne.Visiteuse@EXAMPLE.com",
+        )
+        self.assertEqual(self._post(partner_email="other@example.com").status_code, 200)
+
+    def test_reject_missing_name(self):
+        self._assert_rejected("Enter your name.", partner_name="  ")
+
+    def test_reject_bad_email(self):
+        self._assert_rejected("Enter your email address", partner_email="")
+        self._assert_rejected("The email address is not valid", partner_email="not-an-email")
+        self._assert_rejected(
+            "The email address is not valid", partner_email="a@example.com, b@example.com"
+        )
+
+    def test_reject_bad_phone(self):
+        self._assert_rejected("The phone number may only hold", partner_phone="<a>call</a>")
+
+    def test_reject_bad_choices(self):
+        self._assert_rejected("Say who you are", stakeholder_type="staff")
+        self._assert_rejected("complaint or a difficulty", qualiopi_nature="hazard")
+        self._assert_rejected("complaint or a difficulty", qualiopi_nature="")
+
+    def test_reject_description(self):
+        self._assert_rejected("Describe the matter", description="short")
+        self._assert_rejected("The description is too long", description="x" * 10001)
+
+    def test_reject_without_consent(self):
+        self._assert_rejected("Tick the consent box", consent="")
+
+    def test_reject_files(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "qualiopi_reclamation.public_max_file_mb", 1
+        )
+        self._assert_rejected(
+            "too large",
+            files=[
+                ("attachments", ("big.pdf", b"%PDF-1.4 " + b"0" * 1024 * 1024, "application/pdf"))
+            ],
+        )
+        self._assert_rejected(
+            "cannot be accepted",
+            files=[
+                (
+                    "attachments",
+                    ("virus.exe", b"MZ\x90\x00" + b"0" * 100, "application/octet-stream"),
+                )
+            ],
+        )
+        self._assert_rejected(
+            "cannot be accepted",
+            files=[("attachments", ("fake.pdf", b"MZ\x90\x00" + b"0" * 100, "application/pdf"))],
+        )
+        self._assert_rejected(
+            "cannot be accepted",
+            files=[("attachments", ("page.html", b"<html><script>x</script></html>", "text/html"))],
+        )
+        self._assert_rejected(
+            "Attach 5 files at most",
+            files=[("attachments", (f"p{i}.png", PNG, "image/png")) for i in range(6)],
+        )
+
+    def test_rejected_values_are_kept_and_escaped(self):
+        response = self._assert_rejected(
+            "Tick the consent box",
+            consent="",
+            partner_name='"><script>alert(1)</script>',
+        )
+        self.assertNotIn("<script>alert(1)</script>", response.text)
+        self.assertIn("&lt;script&gt;", response.text)
+
+    # ------------------------------------------------------------------
+    # The published procedure
+    # ------------------------------------------------------------------
+
+    def test_procedure_page_and_printable_summary(self):
+        self.company.write({"qualiopi_ack_days": 3, "qualiopi_response_days": 12})
+        for url in ("/qualiopi/procedure", "/qualiopi/procedure/print"):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("3 business days", response.text)
+            self.assertIn("12 business days", response.text)
+            self.assertIn("/qualiopi/reclamation", response.text)
+            self.assertIn("Organisme Test", response.text)
+        self.assertIn("window.print()", self.url_open("/qualiopi/procedure/print").text)
+        self.assertIn("Printable version", self.url_open("/qualiopi/procedure").text)
