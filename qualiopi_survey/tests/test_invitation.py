@@ -243,3 +243,32 @@ class TestInvitation(QualiopiSurveyCommon):
         with freeze_time(SESSION_END - datetime.timedelta(days=1)):
             with self.assertRaisesRegex(UserError, "une fois terminée"):
                 session.action_qualiopi_send_hot_survey()
+
+    def test_idle_cron_cost_does_not_follow_history(self):
+        """Once everything is sent, a run costs the same whatever the number of
+        sessions surveyed before: each search is bounded by a 'sent' date."""
+
+        def surveyed_sessions(count):
+            for index in range(count):
+                session = self.session.copy({"name": f"Session passée {index}"})
+                self.env["event.registration"].create(
+                    {"event_id": session.id, "partner_id": self.attendee_done.id, "state": "done"}
+                )
+
+        def idle_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self._run_cron()
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        with freeze_time(AFTER_END), self.mock_mail_gateway():
+            surveyed_sessions(2)
+            self._run_cron()
+            few = idle_queries()
+            surveyed_sessions(20)
+            self._run_cron()
+            many = idle_queries()
+        self.assertEqual(many, few)
+        self.assertEqual(len(self._answers(self.survey_hot)), 3)
