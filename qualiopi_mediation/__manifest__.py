@@ -27,5 +27,10 @@
         "views/qualiopi_mediation_menus.xml",
     ],
     "demo": ["demo/qualiopi_mediation_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "qualiopi_mediation/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_settings
 from . import test_translation
 from . import test_portal
 from . import test_report
+from . import test_tour
