@@ -32,7 +32,6 @@
         "views/qualiopi_menus.xml",
         "security/qualiopi_public_security.xml",
         "views/qualiopi_public_views.xml",
-        "views/qualiopi_public_templates.xml",
         "security/qualiopi_report_security.xml",
         "report/qualiopi_indicator31_reports.xml",
         "report/qualiopi_indicator31_templates.xml",
@@ -43,6 +42,7 @@
         "views/qualiopi_procedure_views.xml",
         "views/qualiopi_annual_review_views.xml",
         "views/qualiopi_report_menus.xml",
+        "views/qualiopi_public_templates.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml"],
     "assets": {

@@ -9,6 +9,8 @@ from odoo import SUPERUSER_ID, fields, http, tools
 from odoo.http import request
 from odoo.tools.mimetypes import guess_mimetype
 
+from .qualiopi_procedure import QualiopiProcedureController
+
 _logger = logging.getLogger(__name__)
 
 # Who may use the public form, and for what (the contract's public subset).
@@ -191,55 +193,6 @@ class QualiopiPublicForm(http.Controller):
             }
         )
         return request.render("qualiopi_reclamation.public_reclamation_confirmation", values)
-
-    @http.route(
-        ["/qualiopi/procedure", "/qualiopi/procedure/print"],
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=True,
-    )
-    def qualiopi_procedure(self, **kwargs):
-        company = request.env.company
-        values = self._qualiopi_page_values(company, embed=kwargs.get("embed"))
-        printable = request.httprequest.path.endswith("/print")
-        aliases = (
-            request.env["helpdesk.ticket.team"]
-            .sudo()
-            .search(
-                [
-                    ("qualiopi_default_nature", "!=", False),
-                    ("company_id", "in", (company.id, False)),
-                    ("alias_email", "!=", False),
-                ]
-            )
-            .mapped("alias_email")
-        )
-        # The written procedure of the register (introduction, note to
-        # stakeholders), when the company has one.
-        procedure = None
-        if "qualiopi.procedure" in request.env:
-            procedure = (
-                request.env["qualiopi.procedure"]
-                .sudo()
-                .search([("company_id", "=", company.id)], limit=1)
-            )
-        values.update(
-            {
-                "procedure": procedure,
-                "procedure_texts": [
-                    procedure[fname]
-                    for fname in ("introduction", "public_note")
-                    if procedure and fname in procedure._fields and procedure[fname]
-                ],
-                "printable": printable,
-                "no_header": printable or values["no_header"],
-                "no_footer": printable or values["no_footer"],
-                "alias_emails": aliases,
-            }
-        )
-        return request.render("qualiopi_reclamation.public_procedure", values)
 
     # ------------------------------------------------------------------
     # Rendering
@@ -536,3 +489,50 @@ class QualiopiPublicForm(http.Controller):
         if date_only:
             return tools.format_date(request.env, local.date(), date_format="long")
         return tools.format_datetime(request.env, value, tz=tz, dt_format="short")
+
+
+class QualiopiPublicProcedure(QualiopiProcedureController):
+    """The published procedure in the public pages' frame (company brand,
+    language switch), with a printable version; the PDF stays the parent's."""
+
+    @http.route(
+        "/qualiopi/procedure",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=True,
+    )
+    def qualiopi_procedure_page(self, company_id=None, **kwargs):
+        return self._qualiopi_render_procedure(company_id, printable=False, **kwargs)
+
+    @http.route(
+        "/qualiopi/procedure/print",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def qualiopi_procedure_print(self, company_id=None, **kwargs):
+        return self._qualiopi_render_procedure(company_id, printable=True, **kwargs)
+
+    def _qualiopi_render_procedure(self, company_id, printable=False, **kwargs):
+        try:
+            procedure = self._qualiopi_procedure(company_id)
+        except ValueError:
+            return request.not_found()
+        company = procedure.company_id.sudo()
+        values = QualiopiPublicForm()._qualiopi_page_values(company, embed=kwargs.get("embed"))
+        query = f"?company_id={company.id}" if company_id else ""
+        values.update(
+            {
+                "proc": procedure._qualiopi_procedure_data(),
+                "printable": printable,
+                "no_header": printable or values["no_header"],
+                "no_footer": printable or values["no_footer"],
+                "pdf_url": f"/qualiopi/procedure/pdf?company_id={company.id}",
+                "print_url": f"/qualiopi/procedure/print{query}",
+            }
+        )
+        return request.render("qualiopi_reclamation.public_procedure", values)

@@ -345,9 +345,14 @@ class TestPublicForm(HttpCase):
         for url in ("/qualiopi/procedure", "/qualiopi/procedure/print"):
             response = self.url_open(url)
             self.assertEqual(response.status_code, 200)
-            self.assertIn("3 business days", response.text)
-            self.assertIn("12 business days", response.text)
-            self.assertIn("/qualiopi/reclamation", response.text)
+            self.assertRegex(response.text, r"3\s*</strong>\s*business days")
+            self.assertRegex(response.text, r"12\s*</strong>\s*business days")
+            self.assertIn("/qualiopi/reclamation", response.text, "the form is linked")
+            self.assertIn("/qualiopi/procedure/pdf?company_id=", response.text)
             self.assertIn("Organisme Test", response.text)
-        self.assertIn("window.print()", self.url_open("/qualiopi/procedure/print").text)
-        self.assertIn("Printable version", self.url_open("/qualiopi/procedure").text)
+        page = self.url_open("/qualiopi/procedure").text
+        printable = self.url_open("/qualiopi/procedure/print").text
+        self.assertIn("Printable version", page)
+        self.assertIn('id="top"', page, "the page has the company's header")
+        self.assertIn("window.print()", printable)
+        self.assertNotIn('id="top"', printable, "the printable summary has no header")
