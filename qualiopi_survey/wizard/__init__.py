@@ -1,0 +1,1 @@
+from . import qualiopi_indicator31_report
