@@ -45,3 +45,20 @@ class TestReport(QualiopiSurveyCommon):
             "is closed, its complainant is invited",
         ):
             self.assertTrue(expected in html, f"{expected!r} missing from the report")
+
+    def test_xlsx_survey_sheet(self):
+        with freeze_time(SESSION_END + datetime.timedelta(hours=1)), self.mock_mail_gateway():
+            answers = self.session._qualiopi_send_end_of_session()
+            self._answer_hot(answers.filtered(lambda a: a.survey_id == self.survey_hot)[0], 3)
+        wizard = (
+            self.env["qualiopi.indicator31.report"]
+            .with_user(self.user_manager)
+            .create({"date_from": "2026-03-01", "date_to": "2026-03-31"})
+        )
+        sheets = {name: (header, rows) for name, header, rows in wizard._qualiopi_xlsx_sheets()}
+        header, rows = sheets["Surveys"]
+        mine = [row for row in rows if row[3] == self.session.name]
+        self.assertEqual(len(mine), len(answers))
+        scored = [row for row in mine if row[11] != ""]
+        self.assertEqual(len(scored), 1)
+        self.assertTrue(scored[0][12], "the low answer names its difficulty")

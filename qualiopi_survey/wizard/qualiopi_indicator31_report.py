@@ -125,3 +125,54 @@ class QualiopiIndicator31Report(models.TransientModel):
             ),
         }
         return data
+
+    def _qualiopi_xlsx_sheets(self):
+        """A sheet of the period's survey invitations, one row each."""
+        sheets = super()._qualiopi_xlsx_sheets()
+        _ = self.env._
+        Answer = self.env["survey.user_input"].sudo()
+        purposes = dict(Answer._fields["qualiopi_purpose"]._description_selection(self.env))
+        states = dict(Answer._fields["state"]._description_selection(self.env))
+        fmt = self._qualiopi_dt_formatter()
+        rows = [
+            [
+                fmt(answer.qualiopi_invitation_date),
+                answer.survey_id.title,
+                purposes.get(answer.qualiopi_purpose),
+                answer.event_id.name or "",
+                answer.event_type_id.name or "",
+                answer.qualiopi_trainer_partner_id.name or "",
+                answer.helpdesk_ticket_id.number or "",
+                answer.partner_id.name or answer.email or "",
+                states.get(answer.state),
+                fmt(answer.end_datetime) if answer.end_datetime else "",
+                answer.qualiopi_reminder_count,
+                answer.qualiopi_satisfaction if answer.qualiopi_is_scored else "",
+                ", ".join(answer.qualiopi_difficulty_ids.mapped("number")),
+            ]
+            for answer in Answer.search(
+                self._qualiopi_survey_domain(), order="qualiopi_invitation_date, id"
+            )
+        ]
+        sheets.append(
+            (
+                _("Surveys"),
+                [
+                    _("Invited on"),
+                    _("Survey"),
+                    _("Purpose"),
+                    _("Session"),
+                    _("Course"),
+                    _("Trainer"),
+                    _("Complaint"),
+                    _("Respondent"),
+                    _("Status"),
+                    _("Completed on"),
+                    _("Reminders sent"),
+                    _("Satisfaction (/100)"),
+                    _("Difficulty"),
+                ],
+                rows,
+            )
+        )
+        return sheets
