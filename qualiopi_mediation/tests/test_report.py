@@ -1,3 +1,7 @@
+import base64
+import io
+
+import openpyxl
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -75,3 +79,23 @@ class TestMediationReport(MediationCommon):
             .decode()
         )
         self.assertIn("No consumer mediator is set", html)
+
+    @freeze_time("2026-04-30 10:00:00")
+    def test_xlsx_mediation_sheet(self):
+        wizard = self._wizard()
+        wizard.action_export_xlsx()
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        self.assertIn("Mediation", book.sheetnames)
+        rows = list(book["Mediation"].iter_rows(values_only=True))
+        self.assertEqual(rows[0][:2], ("Reference", "Complaint"))
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(rows[1][0], self.referral.name)
+        self.assertEqual(rows[1][1], self.informed.number)
+        self.assertEqual(rows[1][4], "MC-REPORT-1")
+        self.assertEqual(rows[1][8].date().isoformat(), "2026-03-20")
+        self.assertEqual(rows[1][10], "Referred")
+        # No referral in the period: no sheet.
+        empty = self._wizard(date_from="2025-01-01", date_to="2025-01-31")
+        empty.action_export_xlsx()
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(empty.xlsx_file)))
+        self.assertNotIn("Mediation", book.sheetnames)

@@ -63,3 +63,53 @@ class QualiopiIndicator31Report(models.TransientModel):
             )
         )
         return data
+
+    def _qualiopi_xlsx_sheets(self):
+        """A sheet of the report's mediation referrals, when there are any."""
+        sheets = super()._qualiopi_xlsx_sheets()
+        Referral = self.env["qualiopi.mediation.referral"].sudo()
+        referrals = Referral.search(self._qualiopi_referral_domain(), order="referral_date, id")
+        if not referrals:
+            return sheets
+        states = dict(Referral._fields["state"]._description_selection(self.env))
+        requesters = dict(Referral._fields["requested_by"]._description_selection(self.env))
+        rows = [
+            [
+                referral.name,
+                referral.ticket_id.number or "",
+                referral.ticket_id.event_id.name or "",
+                referral.mediator_id.name,
+                referral.mediator_reference or "",
+                requesters.get(referral.requested_by, ""),
+                referral.ticket_id.received_date,
+                referral.ticket_id.mediation_informed_date,
+                referral.referral_date,
+                referral.outcome_deadline,
+                states.get(referral.state, ""),
+                referral.outcome_date,
+                referral.admissibility_warning or "",
+            ]
+            for referral in referrals
+        ]
+        sheets.append(
+            (
+                self.env._("Mediation"),
+                [
+                    self.env._("Reference"),
+                    self.env._("Complaint"),
+                    self.env._("Session"),
+                    self.env._("Mediator"),
+                    self.env._("Mediator's file reference"),
+                    self.env._("Requested by"),
+                    self.env._("Complaint received on"),
+                    self.env._("Mediation information sent on"),
+                    self.env._("Referred on"),
+                    self.env._("Outcome due by"),
+                    self.env._("State"),
+                    self.env._("Outcome on"),
+                    self.env._("Admissibility"),
+                ],
+                rows,
+            )
+        )
+        return sheets
