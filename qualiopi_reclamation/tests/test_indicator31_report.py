@@ -8,16 +8,14 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import QualiopiCommon
 
 
-@tagged("post_install", "-at_install")
-class TestIndicator31Report(QualiopiCommon):
-    """The audit report on a known register: March 2026, seen on April 30th."""
-
-    freeze_time = "2026-04-30 10:00:00"
+class Indicator31Common(QualiopiCommon):
+    """A known register: five records in March 2026, one before, one after,
+    one in another company."""
 
     @classmethod
     def setUpClass(cls):
@@ -146,6 +144,13 @@ class TestIndicator31Report(QualiopiCommon):
     @staticmethod
     def _counts(rows):
         return {row["key"]: row["count"] for row in rows}
+
+
+@tagged("post_install", "-at_install")
+class TestIndicator31Report(Indicator31Common):
+    """The audit report on the known register, seen on April 30th 2026."""
+
+    freeze_time = "2026-04-30 10:00:00"
 
     def test_deadlines_of_the_data_set(self):
         # The data set relies on these computed deadlines (2 and 10 business days).
@@ -315,37 +320,6 @@ class TestIndicator31Report(QualiopiCommon):
         self.assertEqual(hazard["informed"], "trainees")
         self.assertIn("acknowledgement recorded", session["records"][0]["evidence"])
 
-    def test_pdf_with_wkhtmltopdf(self):
-        wizard = self._wizard(event_ids=[Command.set((self.event | self.event2).ids)])
-        pdf, report_type = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("qualiopi_reclamation.report_indicator31", wizard.ids)
-        )
-        self.assertEqual(report_type, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        text = subprocess.run(
-            ["pdftotext", "-layout", "-", "-"],
-            input=pdf,
-            capture_output=True,
-            check=True,
-        ).stdout.decode()
-        for ticket in self.period_tickets:
-            self.assertIn(ticket.number, text)
-        self.assertNotIn(self.before.number, text.split("Register of the period")[1])
-        for expected in (
-            "The procedure as applied",
-            "Figures for the period",
-            "Register of the period",
-            "Sampled sessions",
-            "Improvement actions (indicator 32)",
-            self.action.reference,
-            self.event2.name,
-            "33.3 %",
-            "Formateur remplacé",
-        ):
-            self.assertIn(expected, text)
-
     def test_xlsx_export(self):
         wizard = self._wizard()
         action = wizard.action_export_xlsx()
@@ -486,3 +460,40 @@ class TestIndicator31Report(QualiopiCommon):
         form.date_to = datetime.date(2026, 3, 31)
         self.assertIn("Records in the period", form.summary_html)
         self.assertIn("33.3 %", form.summary_html)
+
+
+@tagged("post_install", "-at_install")
+class TestIndicator31Pdf(Indicator31Common, HttpCase):
+    """The real wkhtmltopdf: it fetches the report's assets from the test HTTP
+    server, which only an HttpCase serves with the test's transaction."""
+
+    def test_pdf_with_wkhtmltopdf(self):
+        wizard = self._wizard(event_ids=[Command.set((self.event | self.event2).ids)])
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("qualiopi_reclamation.report_indicator31", wizard.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        for ticket in self.period_tickets:
+            self.assertIn(ticket.number, text)
+        self.assertNotIn(self.before.number, text.split("Register of the period")[1])
+        for expected in (
+            "The procedure as applied",
+            "Figures for the period",
+            "Register of the period",
+            "Sampled sessions",
+            "Improvement actions (indicator 32)",
+            self.action.reference,
+            self.event2.name,
+            "33.3 %",
+            "Formateur remplacé",
+        ):
+            self.assertIn(expected, text)

@@ -128,6 +128,28 @@ class TestPublicForm(HttpCase):
         self.assertNotIn("Staff", page, "staff is not a public stakeholder type")
         self.assertNotIn('value="hazard"', page)
 
+    def test_language_follows_the_request(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["helpdesk_mgmt", "qualiopi_reclamation"], ["fr_FR"], overwrite=True
+        )
+        french = self.url_open("/fr/qualiopi/reclamation")
+        self.assertEqual(french.status_code, 200)
+        self.assertIn('<html lang="fr-FR"', french.text)
+        self.assertIn("Réclamation", french.text, "choices are in the request's language")
+        self.assertIn('href="/en/qualiopi/reclamation"', french.text, "switch to English")
+        english = self.url_open("/en/qualiopi/reclamation")
+        self.assertIn('<html lang="en-US"', english.text)
+        self.assertIn(">Complaint<", english.text)
+
+    def test_embedded_form_has_no_navigation(self):
+        page = self.url_open("/qualiopi/reclamation?embed=1").text
+        self.assertNotIn('id="top"', page)
+        self.assertIn('name="embed" value="1"', page, "the submission stays embedded")
+        response = self._post(embed="1")
+        self.assertIn("embed=1", response.url)
+        self.assertNotIn('id="top"', response.text)
+
     def test_submission_creates_acknowledged_complaint(self):
         response = self._post(
             description="<b>Bold</b> <script>alert('x')</script> le support manque.",

@@ -6,7 +6,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date, format_datetime
+from odoo.tools import SQL, format_date
 
 try:
     import xlsxwriter
@@ -409,10 +409,24 @@ class QualiopiIndicator31Report(models.TransientModel):
         procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company_id)
         return procedure._qualiopi_procedure_data()
 
+    def _qualiopi_dt_formatter(self):
+        """A function printing a UTC datetime in the company's time zone, in
+        the user's language date format, to the minute (strftime: cheap enough
+        for every row of a big register)."""
+        self.ensure_one()
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        pattern = f"{lang.date_format or '%m/%d/%Y'} %H:%M"
+        tz = pytz.timezone(self._qualiopi_tz())
+
+        def format_dt(value):
+            if not value:
+                return ""
+            return pytz.utc.localize(value).astimezone(tz).strftime(pattern)
+
+        return format_dt
+
     def _qualiopi_format_dt(self, value):
-        if not value:
-            return ""
-        return format_datetime(self.env, value, tz=self._qualiopi_tz(), dt_format="short")
+        return self._qualiopi_dt_formatter()(value)
 
     def _qualiopi_register_lines(self, domain=None):
         """The register of the period, numbered from 1 without gaps, in the
@@ -444,12 +458,28 @@ class QualiopiIndicator31Report(models.TransientModel):
             "stage_id",
         ]
         tickets.fetch(fnames)
+        now = fields.Datetime.now()
         selections = {
             fname: dict(Ticket._fields[fname]._description_selection(self.env))
             for fname in ("qualiopi_nature", "stakeholder_type", "qualiopi_status", "is_founded")
         }
+        fmt = self._qualiopi_dt_formatter()
+        pending = self.env._("pending")
+        recurrent = self.env._("recurrent")
         lines = []
         for index, ticket in enumerate(tickets, start=1):
+            ack_late = bool(
+                ticket.ack_deadline and ((ticket.ack_date or now) > ticket.ack_deadline)
+            )
+            response_late = bool(
+                ticket.response_deadline
+                and (ticket.response_date or now) > ticket.response_deadline
+            )
+            status = selections["qualiopi_status"].get(ticket.qualiopi_status, "")
+            founded = selections["is_founded"].get(ticket.is_founded, "")
+            outcome = f"{status} ({founded})" if founded else status
+            if ticket.is_recurrent:
+                outcome = f"{outcome}, {recurrent}"
             lines.append(
                 {
                     "index": index,
@@ -470,6 +500,17 @@ class QualiopiIndicator31Report(models.TransientModel):
                     "cause": ticket.cause_category_id.name or "",
                     "recurrent": ticket.is_recurrent,
                     "actions": ", ".join(ticket.improvement_action_ids.mapped("reference")),
+                    # Printed forms, for the PDF
+                    "received_str": fmt(ticket.received_date),
+                    "ack_str": fmt(ticket.ack_date)
+                    if ticket.ack_date
+                    else (pending if ticket.ack_deadline else "-"),
+                    "ack_late": ack_late,
+                    "response_str": fmt(ticket.response_date)
+                    if ticket.response_date
+                    else (pending if ticket.response_deadline else "-"),
+                    "response_late": response_late,
+                    "outcome": outcome,
                 }
             )
         return lines
@@ -485,6 +526,7 @@ class QualiopiIndicator31Report(models.TransientModel):
             ("event_id", "=", event.id),
         ]
         tickets = Ticket.search(domain, order="received_date, id")
+        fmt = self._qualiopi_dt_formatter()
         records = []
         for ticket in tickets:
             evidence = []
@@ -493,7 +535,7 @@ class QualiopiIndicator31Report(models.TransientModel):
                     self.env._(
                         "acknowledgement: message #%(id)s of %(date)s",
                         id=ticket.ack_message_id.id,
-                        date=self._qualiopi_format_dt(ticket.ack_message_id.date),
+                        date=fmt(ticket.ack_message_id.date),
                     )
                 )
             elif ticket.ack_date:
@@ -503,7 +545,7 @@ class QualiopiIndicator31Report(models.TransientModel):
                         method=dict(
                             ticket._fields["ack_method"]._description_selection(self.env)
                         ).get(ticket.ack_method, ""),
-                        date=self._qualiopi_format_dt(ticket.ack_date),
+                        date=fmt(ticket.ack_date),
                     )
                 )
             if ticket.response_message_id:
@@ -511,7 +553,7 @@ class QualiopiIndicator31Report(models.TransientModel):
                     self.env._(
                         "answer: message #%(id)s of %(date)s",
                         id=ticket.response_message_id.id,
-                        date=self._qualiopi_format_dt(ticket.response_message_id.date),
+                        date=fmt(ticket.response_message_id.date),
                     )
                 )
             if ticket.transcribed_by_id:
@@ -573,7 +615,7 @@ class QualiopiIndicator31Report(models.TransientModel):
             "register": self._qualiopi_register_lines(),
             "sessions": [self._qualiopi_session_data(event) for event in self.event_ids],
             "actions": self._qualiopi_improvement_actions(),
-            "fmt_dt": self._qualiopi_format_dt,
+            "fmt_dt": self._qualiopi_dt_formatter(),
             "printed_on": self._qualiopi_format_dt(fields.Datetime.now()),
         }
 
