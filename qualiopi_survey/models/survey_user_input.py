@@ -207,6 +207,7 @@ class SurveyUserInput(models.Model):
         low = self.filtered(
             lambda a: (
                 a.qualiopi_purpose
+                and not a.test_entry
                 and a.state == "done"
                 and a.qualiopi_is_low
                 and not a.sudo().qualiopi_difficulty_ids

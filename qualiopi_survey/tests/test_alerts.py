@@ -63,6 +63,13 @@ class TestAlerts(QualiopiSurveyCommon):
         answer.with_user(self.user_qualiopi).action_qualiopi_open_difficulty()
         self.assertEqual(self._difficulties(answer), ticket)
 
+    def test_test_entry_opens_nothing(self):
+        """A manager trying the survey from its form is not a stakeholder."""
+        answer = self.survey_hot._create_answer(user=self.env.user, test_entry=True)
+        self._answer_hot(answer, 1, recommend="No")
+        self.assertTrue(answer.qualiopi_is_low)
+        self.assertFalse(self._difficulties(answer))
+
     def test_threshold_is_a_company_setting(self):
         self.assertEqual(
             self.env["res.company"].create({"name": "Autre OF"}).qualiopi_alert_threshold, 50
