@@ -1,2 +1,3 @@
 from . import main
 from . import qualiopi_procedure
+from . import portal

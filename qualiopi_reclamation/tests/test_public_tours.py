@@ -87,3 +87,31 @@ class TestPublicTours(HttpCase):
         self._complaint("Portal tour: my own complaint", portal.partner_id)
         self._complaint("Portal tour: somebody else", other.partner_id)
         self.start_tour("/my/tickets", "qualiopi_portal_tour", login="tour_portal")
+
+    def test_portal_closing_is_guarded(self):
+        portal = new_test_user(
+            self.env, login="close_portal", name="Carla Portail", groups="base.group_portal"
+        )
+        new_test_user(
+            self.env, login="close_stranger", name="Sam Portail", groups="base.group_portal"
+        )
+        ticket = self._complaint("Closing from the portal", portal.partner_id)
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.authenticate("close_portal", "close_portal")
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertIn("o_qualiopi_portal_dates", page)
+        self.assertNotIn('name="ticket_close_buttons"', page, "no closing before the answer")
+        self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={done.id}")
+        self.assertFalse(ticket.stage_id.closed, "an unanswered complaint stays open")
+        ticket.sudo().write(
+            {"ack_date": ticket.received_date, "response_date": ticket.received_date}
+        )
+        self.authenticate("close_stranger", "close_stranger")
+        self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={done.id}")
+        self.assertFalse(ticket.stage_id.closed, "nobody closes another's complaint")
+        self.assertIn("/my", self.url_open(f"/my/ticket/{ticket.id}").url)
+        self.assertNotIn("Closing from the portal", self.url_open("/my/tickets").text)
+        self.authenticate("close_portal", "close_portal")
+        self.assertIn('name="ticket_close_buttons"', self.url_open(f"/my/ticket/{ticket.id}").text)
+        self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={done.id}")
+        self.assertTrue(ticket.stage_id.closed, "the complainant closes an answered one")
