@@ -129,7 +129,6 @@ class QualiopiIndicator31Report(models.TransientModel):
     def _qualiopi_xlsx_sheets(self):
         """A sheet of the period's survey invitations, one row each."""
         sheets = super()._qualiopi_xlsx_sheets()
-        _ = self.env._
         Answer = self.env["survey.user_input"].sudo()
         purposes = dict(Answer._fields["qualiopi_purpose"]._description_selection(self.env))
         states = dict(Answer._fields["state"]._description_selection(self.env))
@@ -156,21 +155,21 @@ class QualiopiIndicator31Report(models.TransientModel):
         ]
         sheets.append(
             (
-                _("Surveys"),
+                self.env._("Surveys"),
                 [
-                    _("Invited on"),
-                    _("Survey"),
-                    _("Purpose"),
-                    _("Session"),
-                    _("Course"),
-                    _("Trainer"),
-                    _("Complaint"),
-                    _("Respondent"),
-                    _("Status"),
-                    _("Completed on"),
-                    _("Reminders sent"),
-                    _("Satisfaction (/100)"),
-                    _("Difficulty"),
+                    self.env._("Invited on"),
+                    self.env._("Survey"),
+                    self.env._("Purpose"),
+                    self.env._("Session"),
+                    self.env._("Course"),
+                    self.env._("Trainer"),
+                    self.env._("Complaint"),
+                    self.env._("Respondent"),
+                    self.env._("Status"),
+                    self.env._("Completed on"),
+                    self.env._("Reminders sent"),
+                    self.env._("Satisfaction (/100)"),
+                    self.env._("Difficulty"),
                 ],
                 rows,
             )
