@@ -231,6 +231,19 @@ class HelpdeskTicket(models.Model):
         compute="_compute_qualiopi_mediation_notice_html", sanitize=False
     )
 
+    def init(self):
+        super().init()
+        # The deadline cron looks for pending milestones only; plain tickets and
+        # settled records (most of the history) must stay out of its indexes.
+        for milestone in ("ack", "response"):
+            tools.create_index(
+                self.env.cr,
+                f"helpdesk_ticket_qualiopi_{milestone}_pending_index",
+                self._table,
+                [f"{milestone}_deadline"],
+                where=f"qualiopi_nature IS NOT NULL AND {milestone}_date IS NULL",
+            )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
