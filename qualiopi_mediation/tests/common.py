@@ -10,6 +10,9 @@ class MediationCommon(QualiopiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # English texts are asserted, whatever languages the database has.
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
+        cls.trainee.lang = "en_US"
         cls.mediator = cls.env["qualiopi.mediator"].create(
             {
                 "name": "Médiateur Conso Formation Test",

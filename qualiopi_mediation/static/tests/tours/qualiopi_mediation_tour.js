@@ -14,7 +14,7 @@ registry.category("web_tour.tours").add("qualiopi_mediation_referral_tour", {
         },
         {
             content: "No admissibility warning: the complaint was acknowledged in writing",
-            trigger: ".o_form_view:not(:has(.alert-warning:contains('Admissibility')))",
+            trigger: ".o_form_view:has(.o_field_widget[name='mediator_reference']):not(:has(.alert-warning .o_field_widget[name='admissibility_warning']))",
         },
         {
             content: "The mediator's file reference",
@@ -28,7 +28,7 @@ registry.category("web_tour.tours").add("qualiopi_mediation_referral_tour", {
         },
         {
             content: "Saved with its reference, and referred",
-            trigger: ".o_form_view:has(.o_field_widget[name='name']:contains('MED/')) .o_statusbar_status .o_arrow_button_current:contains('Referred')",
+            trigger: ".o_form_view:has(.o_field_widget[name='name']:contains('MED/')) .o_statusbar_status .o_arrow_button_current[data-value='referred']",
         },
     ],
 });
