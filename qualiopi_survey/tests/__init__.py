@@ -4,4 +4,5 @@ from . import test_complaint_survey
 from . import test_funder
 from . import test_invitation
 from . import test_report
+from . import test_respondent_flow
 from . import test_scoring
