@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_alerts
 from . import test_complaint_survey
+from . import test_configuration
 from . import test_funder
 from . import test_invitation
 from . import test_report
