@@ -18,6 +18,7 @@ class QualiopiFunderContact(models.Model):
     _description = "Qualiopi funder contact"
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(string="Subject", required=True, tracking=True)
     partner_id = fields.Many2one(
