@@ -32,6 +32,15 @@ class TestSecurity(QualiopiCommon):
             1,
         )
         self.assertEqual(self.action.with_user(self.user_auditor).name, "Revoir les supports")
+        # The sessions and registrations behind the records are evidence too.
+        self.assertEqual(ticket.event_id.name, "Excel avancé - mars")
+        self.assertEqual(
+            self.registration.with_user(self.user_auditor).partner_id, self.trainee
+        )
+        with self.assertRaises(AccessError):
+            self.event.with_user(self.user_auditor).write({"name": "x"})
+        with self.assertRaises(AccessError):
+            self.registration.with_user(self.user_auditor).write({"state": "cancel"})
         with self.assertRaises(AccessError):
             ticket.write({"root_cause": "x"})
         with self.assertRaises(AccessError):
