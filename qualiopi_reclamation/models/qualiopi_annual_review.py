@@ -1,4 +1,5 @@
 import datetime
+import json
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -126,16 +127,9 @@ class QualiopiAnnualReview(models.Model):
                 "qualiopi_reclamation.indicator31_figures",
                 {"figures": figures, "doc": wizard},
             )
-            figures = dict(figures)
-            live = dict(figures.get("process_live") or {})
-            for key, value in live.items():
-                if isinstance(value, datetime.date):
-                    live[key] = (
-                        fields.Datetime.to_string(value)
-                        if isinstance(value, datetime.datetime)
-                        else fields.Date.to_string(value)
-                    )
-            figures["process_live"] = live
+            # The snapshot as plain JSON: dates (and whatever other addons
+            # add) become strings.
+            figures = json.loads(json.dumps(figures, default=str))
             review.write(
                 {
                     "figures": figures,
