@@ -14,7 +14,7 @@ class QualiopiIndicator31Stat(models.Model):
     _auto = False
     _order = "received_date desc"
 
-    ticket_id = fields.Many2one("helpdesk.ticket", string="Record", readonly=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", string="Qualiopi record", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     received_date = fields.Datetime(string="Received on", readonly=True)
     qualiopi_nature = fields.Selection(
