@@ -42,7 +42,6 @@ class QualiopiAnnualReview(models.Model):
     complaint_count = fields.Integer(readonly=True, copy=False)
     record_count = fields.Integer(string="Records", readonly=True, copy=False)
     analysis = fields.Html(
-        string="Analysis",
         help="What the figures say: trends, causes, what was improved, what will be.",
     )
     approver_id = fields.Many2one(

@@ -26,13 +26,13 @@ class QualiopiIndicator31Stat(models.Model):
         selection=lambda self: self.env["helpdesk.ticket"]._fields["stakeholder_type"].selection,
         readonly=True,
     )
-    channel_id = fields.Many2one("helpdesk.ticket.channel", string="Channel", readonly=True)
+    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     cause_category_id = fields.Many2one(
         "qualiopi.cause.category", string="Cause category", readonly=True
     )
     event_id = fields.Many2one("event.event", string="Session", readonly=True)
     event_type_id = fields.Many2one("event.type", string="Course", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
     qualiopi_status = fields.Selection(
         selection=lambda self: self.env["helpdesk.ticket"]._fields["qualiopi_status"].selection,

@@ -25,7 +25,6 @@ class QualiopiProcedure(models.Model):
         ondelete="cascade",
     )
     introduction = fields.Html(
-        string="Introduction",
         help="The organisation's own words, printed at the top of the procedure "
         "in the audit report and on the public page.",
     )

@@ -632,7 +632,6 @@ class QualiopiIndicator31Report(models.TransientModel):
     def _qualiopi_xlsx_sheets(self):
         """[(sheet name, header, rows)]: extend to add sheets."""
         self.ensure_one()
-        _ = self.env._
         figures = self._qualiopi_figures()
         register = self._qualiopi_register_lines()
         register_rows = [
@@ -652,42 +651,45 @@ class QualiopiIndicator31Report(models.TransientModel):
                 line["status"],
                 line["founded"],
                 line["cause"],
-                _("Yes") if line["recurrent"] else _("No"),
+                self.env._("Yes") if line["recurrent"] else self.env._("No"),
                 line["actions"],
             ]
             for line in register
         ]
         figure_rows = [
-            [_("Company"), figures["company"]],
-            [_("From"), figures["date_from"]],
-            [_("To"), figures["date_to"]],
-            [_("Sampled sessions"), ", ".join(figures["sample"])],
-            [_("Records"), figures["total"]],
+            [self.env._("Company"), figures["company"]],
+            [self.env._("From"), figures["date_from"]],
+            [self.env._("To"), figures["date_to"]],
+            [self.env._("Sampled sessions"), ", ".join(figures["sample"])],
+            [self.env._("Records"), figures["total"]],
         ]
         for title, key in (
-            (_("By nature"), "by_nature"),
-            (_("By stakeholder type"), "by_stakeholder"),
-            (_("By channel"), "by_channel"),
-            (_("By cause"), "by_cause"),
+            (self.env._("By nature"), "by_nature"),
+            (self.env._("By stakeholder type"), "by_stakeholder"),
+            (self.env._("By channel"), "by_channel"),
+            (self.env._("By cause"), "by_cause"),
         ):
             figure_rows += [[f"{title}: {row['label']}", row["count"]] for row in figures[key]]
-        for title, key in ((_("Acknowledgement"), "ack"), (_("Answer"), "response")):
+        for title, key in (
+            (self.env._("Acknowledgement"), "ack"),
+            (self.env._("Answer"), "response"),
+        ):
             delay = figures[key]
             figure_rows += [
-                [_("%s: median time (days)", title), delay["median_days"]],
-                [_("%s: due", title), delay["due"]],
-                [_("%s: within the deadline", title), delay["on_time"]],
-                [_("%s: share within the deadline (%%)", title), delay["share_on_time"]],
+                [self.env._("%s: median time (days)", title), delay["median_days"]],
+                [self.env._("%s: due", title), delay["due"]],
+                [self.env._("%s: within the deadline", title), delay["on_time"]],
+                [self.env._("%s: share within the deadline (%%)", title), delay["share_on_time"]],
             ]
         figure_rows += [
-            [_("Overdue now"), figures["overdue_now"]],
-            [_("Analysed"), figures["analysed"]],
-            [_("Founded"), figures["founded"]],
-            [_("Partly founded"), figures["partly_founded"]],
-            [_("Unfounded"), figures["unfounded"]],
-            [_("Share founded or partly founded (%)"), figures["share_founded"]],
-            [_("Recurrent"), figures["recurrent"]],
-            [_("Improvement actions"), figures["actions"]["total"]],
+            [self.env._("Overdue now"), figures["overdue_now"]],
+            [self.env._("Analysed"), figures["analysed"]],
+            [self.env._("Founded"), figures["founded"]],
+            [self.env._("Partly founded"), figures["partly_founded"]],
+            [self.env._("Unfounded"), figures["unfounded"]],
+            [self.env._("Share founded or partly founded (%)"), figures["share_founded"]],
+            [self.env._("Recurrent"), figures["recurrent"]],
+            [self.env._("Improvement actions"), figures["actions"]["total"]],
         ]
         action_selection = {
             fname: dict(
@@ -714,42 +716,42 @@ class QualiopiIndicator31Report(models.TransientModel):
         ]
         return [
             (
-                _("Register"),
+                self.env._("Register"),
                 [
-                    _("No."),
-                    _("Reference"),
-                    _("Title"),
-                    _("Nature"),
-                    _("Stakeholder type"),
-                    _("Received on"),
-                    _("Channel"),
-                    _("Session"),
-                    _("Acknowledgement deadline"),
-                    _("Acknowledged on"),
-                    _("Answer deadline"),
-                    _("Answered on"),
-                    _("Status"),
-                    _("Founded"),
-                    _("Cause"),
-                    _("Recurrent"),
-                    _("Improvement actions"),
+                    self.env._("No."),
+                    self.env._("Reference"),
+                    self.env._("Title"),
+                    self.env._("Nature"),
+                    self.env._("Stakeholder type"),
+                    self.env._("Received on"),
+                    self.env._("Channel"),
+                    self.env._("Session"),
+                    self.env._("Acknowledgement deadline"),
+                    self.env._("Acknowledged on"),
+                    self.env._("Answer deadline"),
+                    self.env._("Answered on"),
+                    self.env._("Status"),
+                    self.env._("Founded"),
+                    self.env._("Cause"),
+                    self.env._("Recurrent"),
+                    self.env._("Improvement actions"),
                 ],
                 register_rows,
             ),
-            (_("Figures"), [_("Figure"), _("Value")], figure_rows),
+            (self.env._("Figures"), [self.env._("Figure"), self.env._("Value")], figure_rows),
             (
-                _("Improvement actions"),
+                self.env._("Improvement actions"),
                 [
-                    _("Reference"),
-                    _("Title"),
-                    _("Type"),
-                    _("Source records"),
-                    _("Owner"),
-                    _("Due date"),
-                    _("State"),
-                    _("Done on"),
-                    _("Effectiveness"),
-                    _("Checked on"),
+                    self.env._("Reference"),
+                    self.env._("Title"),
+                    self.env._("Type"),
+                    self.env._("Source records"),
+                    self.env._("Owner"),
+                    self.env._("Due date"),
+                    self.env._("State"),
+                    self.env._("Done on"),
+                    self.env._("Effectiveness"),
+                    self.env._("Checked on"),
                 ],
                 action_rows,
             ),
