@@ -44,7 +44,7 @@
         "views/qualiopi_report_menus.xml",
         "views/qualiopi_public_templates.xml",
     ],
-    "demo": ["demo/qualiopi_demo.xml"],
+    "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "qualiopi_reclamation/static/tests/tours/**/*",

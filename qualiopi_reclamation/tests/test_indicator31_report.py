@@ -382,10 +382,17 @@ class TestIndicator31Report(Indicator31Common):
         self.assertFalse(Stat.search([("ticket_id", "=", self.ticket_b.id)]))
 
     def test_procedure_versions(self):
-        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company)
+        # The other company has no procedure yet (the demo data gives one to
+        # the main company): it is created on first use, in version 1.
+        Procedure = self.env["qualiopi.procedure"]
+        self.assertFalse(Procedure.search([("company_id", "=", self.company_b.id)]))
+        procedure = Procedure._qualiopi_for_company(self.company_b)
         self.assertEqual(procedure.version, 1)
+        self.assertEqual(Procedure._qualiopi_for_company(self.company_b), procedure)
         first_text = procedure.introduction
-        procedure.with_user(self.user_manager).write(
+        # A manager of that company edits it.
+        self.user_manager.company_ids = [Command.link(self.company_b.id)]
+        procedure.with_user(self.user_manager).with_company(self.company_b).write(
             {"introduction": "<p>Nouvelle procédure</p>", "change_note": "Délais revus"}
         )
         self.assertEqual(procedure.version, 2)
@@ -399,7 +406,10 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(procedure.version, 2)
         html = (
             self.env["ir.actions.report"]
-            ._render_qweb_html("qualiopi_reclamation.report_indicator31", self._wizard().ids)[0]
+            ._render_qweb_html(
+                "qualiopi_reclamation.report_indicator31",
+                self._wizard(company_id=self.company_b.id).ids,
+            )[0]
             .decode()
         )
         self.assertIn("Nouvelle procédure", html)
