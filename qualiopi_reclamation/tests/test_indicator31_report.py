@@ -269,6 +269,8 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(live["last_complaint_date"], self.before.received_date)
         self.assertGreaterEqual(live["channel_count"], 2)
         self.assertTrue(live["cron_active"])
+        # The procedure only exists from April on: no version in force in February.
+        self.assertFalse(live["procedure_version"])
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
@@ -276,6 +278,7 @@ class TestIndicator31Report(Indicator31Common):
         )
         self.assertIn("No complaint was received", html)
         self.assertIn("The procedure was nevertheless in place", html)
+        self.assertIn("No version of the written procedure was recorded", html)
         self.assertIn("The register holds no record for this period.", html)
         # A period with records has no such statement.
         self.assertNotIn("No complaint was received", self._wizard().summary_html)

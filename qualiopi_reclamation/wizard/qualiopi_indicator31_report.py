@@ -313,11 +313,18 @@ class QualiopiIndicator31Report(models.TransientModel):
             order="received_date desc",
             limit=1,
         )
+        # The version in force at the end of the period, not today's.
+        version, version_date = procedure.version, procedure.version_date
+        if version_date and version_date > self.date_to:
+            older = procedure.version_ids.filtered(
+                lambda v: v.version_date and v.version_date <= self.date_to
+            )[:1]
+            version, version_date = older.version or False, older.version_date or False
         return {
             "channel_names": channels.mapped("name"),
             "channel_count": len(channels),
-            "procedure_version": procedure.version,
-            "procedure_date": procedure.version_date,
+            "procedure_version": version,
+            "procedure_date": version_date,
             "cron_active": bool(cron and cron.sudo().active),
             "cron_lastcall": cron.sudo().lastcall if cron else False,
             "last_complaint_date": last.received_date,
