@@ -58,7 +58,9 @@ class EventEvent(models.Model):
                 "default_name": self.env._(
                     "%(nature)s - %(event)s",
                     nature=dict(
-                        self.env["helpdesk.ticket"]._fields["qualiopi_nature"]._description_selection(self.env)
+                        self.env["helpdesk.ticket"]
+                        ._fields["qualiopi_nature"]
+                        ._description_selection(self.env)
                     )[nature],
                     event=self.name,
                 ),

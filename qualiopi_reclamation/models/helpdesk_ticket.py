@@ -91,9 +91,7 @@ class HelpdeskTicket(models.Model):
     client_partner_id = fields.Many2one(
         comodel_name="res.partner", string="Client company", tracking=True
     )
-    funder_partner_id = fields.Many2one(
-        comodel_name="res.partner", string="Funder", tracking=True
-    )
+    funder_partner_id = fields.Many2one(comodel_name="res.partner", string="Funder", tracking=True)
     funding_type = fields.Selection(selection=FUNDING_TYPES, tracking=True)
     received_date = fields.Datetime(
         string="Received on",
@@ -104,9 +102,7 @@ class HelpdeskTicket(models.Model):
         help="When the organisation received the matter: backdate it for a letter "
         "or a phone call. Deadlines are counted from it.",
     )
-    qualiopi_is_oral = fields.Boolean(
-        related="channel_id.qualiopi_is_oral", string="Oral channel"
-    )
+    qualiopi_is_oral = fields.Boolean(related="channel_id.qualiopi_is_oral", string="Oral channel")
     transcribed_by_id = fields.Many2one(
         comodel_name="res.users",
         string="Transcribed by",
@@ -129,12 +125,8 @@ class HelpdeskTicket(models.Model):
         store=True,
         index=True,
     )
-    ack_reminder_date = fields.Datetime(
-        compute="_compute_qualiopi_deadlines", store=True
-    )
-    ack_date = fields.Datetime(
-        string="Acknowledged on", tracking=True, copy=False, index=True
-    )
+    ack_reminder_date = fields.Datetime(compute="_compute_qualiopi_deadlines", store=True)
+    ack_date = fields.Datetime(string="Acknowledged on", tracking=True, copy=False, index=True)
     ack_method = fields.Selection(
         selection=ACK_METHODS, string="Acknowledged by", tracking=True, copy=False
     )
@@ -151,15 +143,9 @@ class HelpdeskTicket(models.Model):
         store=True,
         index=True,
     )
-    response_reminder_date = fields.Datetime(
-        compute="_compute_qualiopi_deadlines", store=True
-    )
-    response_date = fields.Datetime(
-        string="Answered on", tracking=True, copy=False, index=True
-    )
-    response_user_id = fields.Many2one(
-        comodel_name="res.users", string="Answered by", copy=False
-    )
+    response_reminder_date = fields.Datetime(compute="_compute_qualiopi_deadlines", store=True)
+    response_date = fields.Datetime(string="Answered on", tracking=True, copy=False, index=True)
+    response_user_id = fields.Many2one(comodel_name="res.users", string="Answered by", copy=False)
     response_message_id = fields.Many2one(
         comodel_name="mail.message", string="Answer message", copy=False
     )
@@ -181,9 +167,7 @@ class HelpdeskTicket(models.Model):
         string="Immediate measure", tracking=True, help="What was done at once."
     )
     hazard_informed_trainees = fields.Boolean(string="Trainees informed", tracking=True)
-    hazard_informed_client = fields.Boolean(
-        string="Client company informed", tracking=True
-    )
+    hazard_informed_client = fields.Boolean(string="Client company informed", tracking=True)
     hazard_informed_funder = fields.Boolean(string="Funder informed", tracking=True)
     hazard_informed_date = fields.Datetime(string="Informed on", tracking=True)
     difficulty_handling = fields.Text(
@@ -199,9 +183,7 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         index=True,
     )
-    is_founded = fields.Selection(
-        selection=FOUNDED_VALUES, string="Founded", tracking=True
-    )
+    is_founded = fields.Selection(selection=FOUNDED_VALUES, string="Founded", tracking=True)
     root_cause = fields.Text(string="Root cause", tracking=True)
     corrective_action_note = fields.Text(string="Corrective action", tracking=True)
     improvement_action_ids = fields.Many2many(
@@ -212,9 +194,7 @@ class HelpdeskTicket(models.Model):
         string="Improvement actions",
         copy=False,
     )
-    improvement_action_count = fields.Integer(
-        compute="_compute_improvement_action_count"
-    )
+    improvement_action_count = fields.Integer(compute="_compute_improvement_action_count")
     is_recurrent = fields.Boolean(
         string="Recurrent",
         compute="_compute_is_recurrent",
@@ -222,9 +202,7 @@ class HelpdeskTicket(models.Model):
         help="The same cause already occurred on this session or course within "
         "the company's recurrence window.",
     )
-    qualiopi_can_edit_evidence = fields.Boolean(
-        compute="_compute_qualiopi_can_edit_evidence"
-    )
+    qualiopi_can_edit_evidence = fields.Boolean(compute="_compute_qualiopi_can_edit_evidence")
     # Extension point: the mediation addon fills it with the mediator's details,
     # which the acknowledgement and answer emails print.
     qualiopi_mediation_notice_html = fields.Html(
@@ -287,9 +265,7 @@ class HelpdeskTicket(models.Model):
                 max(t.company_id.qualiopi_ack_days, t.company_id.qualiopi_response_days)
                 for t in tickets
             )
-            days = self._qualiopi_working_days(
-                calendar, min(received), max(received), longest
-            )
+            days = self._qualiopi_working_days(calendar, min(received), max(received), longest)
             day_stops = [stop for _start, stop in days]
             for ticket in tickets:
                 company = ticket.company_id
@@ -365,11 +341,7 @@ class HelpdeskTicket(models.Model):
                 ticket.qualiopi_nature
                 and not ticket.stage_id.closed
                 and (
-                    (
-                        ticket.ack_deadline
-                        and not ticket.ack_date
-                        and ticket.ack_deadline < now
-                    )
+                    (ticket.ack_deadline and not ticket.ack_date and ticket.ack_deadline < now)
                     or (
                         ticket.response_deadline
                         and not ticket.response_date
@@ -406,15 +378,10 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.improvement_action_count = len(ticket.improvement_action_ids)
 
-    @api.depends(
-        "qualiopi_nature", "cause_category_id", "event_id", "received_date", "company_id"
-    )
+    @api.depends("qualiopi_nature", "cause_category_id", "event_id", "received_date", "company_id")
     def _compute_is_recurrent(self):
         candidates = self.filtered(
-            lambda t: t.qualiopi_nature
-            and t.cause_category_id
-            and t.event_id
-            and t.received_date
+            lambda t: t.qualiopi_nature and t.cause_category_id and t.event_id and t.received_date
         )
         (self - candidates).is_recurrent = False
         for ticket in candidates:
@@ -491,8 +458,7 @@ class HelpdeskTicket(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "%(ticket)s was received orally (%(channel)s): record who "
-                        "transcribed it.",
+                        "%(ticket)s was received orally (%(channel)s): record who transcribed it.",
                         ticket=ticket.display_name,
                         channel=ticket.channel_id.name,
                     )
@@ -560,8 +526,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if self.qualiopi_nature == "complaint" and not self.response_date:
             return self.env._(
-                "a complaint needs a written answer sent to the complainant "
-                "(button 'Send answer')."
+                "a complaint needs a written answer sent to the complainant (button 'Send answer')."
             )
         if self.qualiopi_nature == "hazard" and not (
             self.hazard_measure
@@ -603,9 +568,7 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("qualiopi_nature") and vals.get("event_registration_id"):
-                registration = self.env["event.registration"].browse(
-                    vals["event_registration_id"]
-                )
+                registration = self.env["event.registration"].browse(vals["event_registration_id"])
                 vals.setdefault("event_id", registration.event_id.id)
                 if not vals.get("partner_id") and registration.partner_id:
                     vals["partner_id"] = registration.partner_id.id
@@ -622,8 +585,10 @@ class HelpdeskTicket(models.Model):
 
     def write(self, vals):
         protected = {"ack_date", "response_date"} & set(vals)
-        if protected and not self.env.su and not self.env.user.has_group(
-            "qualiopi_reclamation.group_qualiopi_manager"
+        if (
+            protected
+            and not self.env.su
+            and not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager")
         ):
             for ticket in self:
                 for field_name in protected:
@@ -632,9 +597,7 @@ class HelpdeskTicket(models.Model):
                             self.env._(
                                 "The %(field)s of %(ticket)s is evidence for the "
                                 "audit: only a Qualiopi manager can change it once set.",
-                                field=self._fields[field_name].get_description(
-                                    self.env
-                                )["string"],
+                                field=self._fields[field_name].get_description(self.env)["string"],
                                 ticket=ticket.display_name,
                             )
                         )
@@ -658,10 +621,12 @@ class HelpdeskTicket(models.Model):
 
     def _qualiopi_auto_acknowledge(self):
         to_ack = self.filtered(
-            lambda t: t.qualiopi_nature == "complaint"
-            and not t.ack_date
-            and t.company_id.qualiopi_auto_ack
-            and (t.partner_id.email or t.partner_email)
+            lambda t: (
+                t.qualiopi_nature == "complaint"
+                and not t.ack_date
+                and t.company_id.qualiopi_auto_ack
+                and (t.partner_id.email or t.partner_email)
+            )
         )
         if to_ack:
             to_ack.action_qualiopi_acknowledge()
@@ -687,9 +652,7 @@ class HelpdeskTicket(models.Model):
         """
         template = self.env.ref("qualiopi_reclamation.mail_template_acknowledgement")
         to_ack = self.filtered(lambda t: t.qualiopi_nature and not t.ack_date)
-        missing_email = to_ack.filtered(
-            lambda t: not (t.partner_id.email or t.partner_email)
-        )
+        missing_email = to_ack.filtered(lambda t: not (t.partner_id.email or t.partner_email))
         if missing_email:
             raise UserError(
                 self.env._(
@@ -867,9 +830,7 @@ class HelpdeskTicket(models.Model):
         becoming_late.flush_recordset(["is_overdue"])
 
         # 2. Reminders and escalations: one activity per ticket and milestone.
-        activity_type = self.env.ref(
-            "qualiopi_reclamation.mail_activity_type_qualiopi_deadline"
-        )
+        activity_type = self.env.ref("qualiopi_reclamation.mail_activity_type_qualiopi_deadline")
         model_id = self.env["ir.model"]._get_id(self._name)
         activities = []
         for (
@@ -882,9 +843,7 @@ class HelpdeskTicket(models.Model):
             late_summary,
         ) in self._qualiopi_milestones():
             pending = [*open_domain, (date_field, "=", False)]
-            late = self.search(
-                [*pending, (deadline_field, "<", now), (late_flag, "=", False)]
-            )
+            late = self.search([*pending, (deadline_field, "<", now), (late_flag, "=", False)])
             due = self.search(
                 [
                     *pending,
@@ -915,16 +874,14 @@ class HelpdeskTicket(models.Model):
                                     dt_format="short",
                                 ),
                             ),
-                            "date_deadline": fields.Date.to_date(
-                                ticket[deadline_field]
-                            ),
+                            "date_deadline": fields.Date.to_date(ticket[deadline_field]),
                             "user_id": ticket._qualiopi_responsible_user().id,
                         }
                     )
                 if tickets:
                     tickets.write({flag: True})
         if activities:
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(activities)
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                activities
+            )
         return True

@@ -121,16 +121,14 @@ class QualiopiImprovementAction(models.Model):
                 if action.state != "done":
                     raise ValidationError(
                         self.env._(
-                            "The effectiveness of %(action)s can only be checked once "
-                            "it is done.",
+                            "The effectiveness of %(action)s can only be checked once it is done.",
                             action=action.name,
                         )
                     )
                 if not (action.effectiveness_check_date and action.effectiveness_note):
                     raise ValidationError(
                         self.env._(
-                            "Record when and how the effectiveness of %(action)s "
-                            "was checked.",
+                            "Record when and how the effectiveness of %(action)s was checked.",
                             action=action.name,
                         )
                     )
@@ -140,8 +138,7 @@ class QualiopiImprovementAction(models.Model):
         for vals in vals_list:
             if vals.get("reference", "/") == "/":
                 vals["reference"] = (
-                    self.env["ir.sequence"].next_by_code("qualiopi.improvement.action")
-                    or "/"
+                    self.env["ir.sequence"].next_by_code("qualiopi.improvement.action") or "/"
                 )
         return super().create(vals_list)
 

@@ -26,9 +26,7 @@ class ResCompany(models.Model):
         "this many days is flagged as recurrent.",
     )
 
-    @api.constrains(
-        "qualiopi_ack_days", "qualiopi_response_days", "qualiopi_recurrence_days"
-    )
+    @api.constrains("qualiopi_ack_days", "qualiopi_response_days", "qualiopi_recurrence_days")
     def _check_qualiopi_days(self):
         for company in self:
             if company.qualiopi_ack_days < 0 or company.qualiopi_response_days < 1:
@@ -41,11 +39,8 @@ class ResCompany(models.Model):
             if company.qualiopi_ack_days > company.qualiopi_response_days:
                 raise ValidationError(
                     self.env._(
-                        "The acknowledgement deadline cannot be longer than the "
-                        "answer deadline."
+                        "The acknowledgement deadline cannot be longer than the answer deadline."
                     )
                 )
             if company.qualiopi_recurrence_days < 1:
-                raise ValidationError(
-                    self.env._("The recurrence window must be at least one day.")
-                )
+                raise ValidationError(self.env._("The recurrence window must be at least one day."))

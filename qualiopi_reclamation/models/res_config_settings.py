@@ -4,15 +4,11 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    qualiopi_ack_days = fields.Integer(
-        related="company_id.qualiopi_ack_days", readonly=False
-    )
+    qualiopi_ack_days = fields.Integer(related="company_id.qualiopi_ack_days", readonly=False)
     qualiopi_response_days = fields.Integer(
         related="company_id.qualiopi_response_days", readonly=False
     )
-    qualiopi_auto_ack = fields.Boolean(
-        related="company_id.qualiopi_auto_ack", readonly=False
-    )
+    qualiopi_auto_ack = fields.Boolean(related="company_id.qualiopi_auto_ack", readonly=False)
     qualiopi_recurrence_days = fields.Integer(
         related="company_id.qualiopi_recurrence_days", readonly=False
     )

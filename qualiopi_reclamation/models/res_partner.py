@@ -24,9 +24,9 @@ class ResPartner(models.Model):
             self.qualiopi_ticket_count = 0
             return
         for partner in self:
-            partner.qualiopi_ticket_count = Ticket.search_count(
-                partner._qualiopi_ticket_domain()
-            ) if partner.id else 0
+            partner.qualiopi_ticket_count = (
+                Ticket.search_count(partner._qualiopi_ticket_domain()) if partner.id else 0
+            )
 
     def action_view_qualiopi_tickets(self):
         self.ensure_one()

@@ -30,9 +30,7 @@ class ResourceCalendar(models.Model):
             )
         lang = "fr" if (self.env.lang or "").startswith("fr") else "en_US"
         subdiv = ALSACE_MOSELLE_SUBDIV if alsace_moselle else None
-        return dict(
-            holidays.France(years=year, subdiv=subdiv, language=lang).items()
-        )
+        return dict(holidays.France(years=year, subdiv=subdiv, language=lang).items())
 
     def action_qualiopi_add_public_holidays(self, year, alsace_moselle=False):
         """Write the French public holidays of ``year`` as leaves of each calendar.
@@ -57,14 +55,13 @@ class ResourceCalendar(models.Model):
             )
             for day, name in sorted(french_holidays.items()):
                 start = tz.localize(datetime.datetime.combine(day, datetime.time.min))
-                stop = tz.localize(
-                    datetime.datetime.combine(day, datetime.time(23, 59, 59))
-                )
+                stop = tz.localize(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
                 start_utc = start.astimezone(pytz.utc).replace(tzinfo=None)
                 stop_utc = stop.astimezone(pytz.utc).replace(tzinfo=None)
                 if existing.filtered(
-                    lambda leave, a=start_utc, b=stop_utc: leave.date_from <= a
-                    and leave.date_to >= b
+                    lambda leave, a=start_utc, b=stop_utc: (
+                        leave.date_from <= a and leave.date_to >= b
+                    )
                 ):
                     continue
                 vals_list.append(
@@ -84,9 +81,7 @@ class ResourceCalendar(models.Model):
         """New leaves move the deadlines of the records still waiting for them."""
         if not self:
             return
-        company_ids = self.env["res.company"].search(
-            [("resource_calendar_id", "in", self.ids)]
-        ).ids
+        company_ids = self.env["res.company"].search([("resource_calendar_id", "in", self.ids)]).ids
         self.env.cr.execute(
             SQL(
                 """

@@ -25,5 +25,6 @@ class ResourceCalendarLeaves(models.Model):
     def _qualiopi_recompute_deadlines(self):
         # Only company-wide leaves (holidays, closures) move the register's
         # deadlines; one person's leave does not.
-        self.filtered(lambda leave: not leave.resource_id).calendar_id.\
-            _qualiopi_recompute_open_deadlines()
+        self.filtered(
+            lambda leave: not leave.resource_id
+        ).calendar_id._qualiopi_recompute_open_deadlines()

@@ -24,9 +24,7 @@ class TestAnalysis(QualiopiCommon):
         self.assertTrue(second.is_recurrent, "same cause on the same course")
         other_cause = self._create_complaint(
             received_date="2026-03-09 09:00:00",
-            cause_category_id=self.env.ref(
-                "qualiopi_reclamation.cause_category_trainer"
-            ).id,
+            cause_category_id=self.env.ref("qualiopi_reclamation.cause_category_trainer").id,
         )
         self.assertFalse(other_cause.is_recurrent)
         # Outside the window: not a recurrence.
@@ -42,9 +40,11 @@ class TestAnalysis(QualiopiCommon):
 
     def test_improvement_action_from_record(self):
         ticket = self._create_complaint(root_cause="Support non prêt")
-        action = ticket.with_user(self.user_qualiopi).with_context(
-            qualiopi_action_type="corrective"
-        ).action_qualiopi_create_improvement_action()
+        action = (
+            ticket.with_user(self.user_qualiopi)
+            .with_context(qualiopi_action_type="corrective")
+            .action_qualiopi_create_improvement_action()
+        )
         form = Form(
             self.env["qualiopi.improvement.action"]
             .with_user(self.user_qualiopi)

@@ -34,17 +34,13 @@ class TestBadInput(QualiopiCommon):
 
     def test_nature_without_stakeholder_type(self):
         before = self.env["helpdesk.ticket"].search_count([("qualiopi_nature", "!=", False)])
-        self.assertRefused(
-            "stakeholder type", self._create_complaint, stakeholder_type=False
-        )
+        self.assertRefused("stakeholder type", self._create_complaint, stakeholder_type=False)
         self._assert_nothing_saved(before)
 
     def test_oral_complaint_needs_transcriber(self):
         before = self.env["helpdesk.ticket"].search_count([("qualiopi_nature", "!=", False)])
         # A complaint received by phone by a staff user records them automatically.
-        ticket = self._create_complaint(
-            user=self.user_qualiopi, channel_id=self.channel_phone.id
-        )
+        ticket = self._create_complaint(user=self.user_qualiopi, channel_id=self.channel_phone.id)
         self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
         self.assertRefused("transcribed", ticket.write, {"transcribed_by_id": False})
         self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)

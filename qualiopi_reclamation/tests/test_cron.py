@@ -11,9 +11,7 @@ class TestDeadlineCron(QualiopiCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.qualiopi_auto_ack = False
-        cls.activity_type = cls.env.ref(
-            "qualiopi_reclamation.mail_activity_type_qualiopi_deadline"
-        )
+        cls.activity_type = cls.env.ref("qualiopi_reclamation.mail_activity_type_qualiopi_deadline")
 
     def _activities(self, tickets):
         return self.env["mail.activity"].search(
@@ -124,10 +122,7 @@ class TestDeadlineCron(QualiopiCommon):
         # Ten times as many untouched records: not one more query.
         with freeze_time("2026-03-20 09:00:00"):
             self.env["helpdesk.ticket"].create(
-                [
-                    self._complaint_values(received_date="2026-03-20 08:00:00")
-                    for _i in range(50)
-                ]
+                [self._complaint_values(received_date="2026-03-20 08:00:00") for _i in range(50)]
             )
         self.assertEqual(count_queries(), small)
         self.assertLessEqual(small, 12)

@@ -16,9 +16,7 @@ class TestDeadlines(QualiopiCommon):
     @freeze_time("2026-03-02 09:00:00")
     def test_monday_morning(self):
         ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
-        self.assertEqual(
-            self._deadlines(ticket), ("2026-03-04 16:00:00", "2026-03-16 16:00:00")
-        )
+        self.assertEqual(self._deadlines(ticket), ("2026-03-04 16:00:00", "2026-03-16 16:00:00"))
         # The reminder is due when the deadline's working day starts.
         self.assertEqual(str(ticket.ack_reminder_date), "2026-03-04 07:00:00")
 
@@ -88,9 +86,7 @@ class TestDeadlines(QualiopiCommon):
         self.assertEqual(str(ticket.response_deadline), "2026-03-17 16:00:00")
         # A team with its own calendar (Monday to Wednesday only).
         short_week = self.calendar.copy({"name": "Lundi-mercredi"})
-        short_week.attendance_ids.filtered(
-            lambda a: a.dayofweek in ("3", "4")
-        ).unlink()
+        short_week.attendance_ids.filtered(lambda a: a.dayofweek in ("3", "4")).unlink()
         self.team.resource_calendar_id = short_week
         # From Tuesday 3 March: 10 working days at 3 a week is Wednesday 25 March.
         self.assertEqual(str(ticket.response_deadline), "2026-03-25 16:00:00")

@@ -53,9 +53,7 @@ class TestResponse(QualiopiCommon):
         with self.assertRaises(ValidationError):
             ticket.with_user(self.user_qualiopi).stage_id = self.stage_done
         with self.assertRaises(ValidationError):
-            self.env["helpdesk.ticket"].create(
-                self._complaint_values(stage_id=self.stage_done.id)
-            )
+            self.env["helpdesk.ticket"].create(self._complaint_values(stage_id=self.stage_done.id))
 
     def test_hazard_closing_needs_measure_and_information(self):
         hazard = self._create_complaint(

@@ -34,9 +34,7 @@ class TestSecurity(QualiopiCommon):
         self.assertEqual(self.action.with_user(self.user_auditor).name, "Revoir les supports")
         # The sessions and registrations behind the records are evidence too.
         self.assertEqual(ticket.event_id.name, "Excel avancé - mars")
-        self.assertEqual(
-            self.registration.with_user(self.user_auditor).partner_id, self.trainee
-        )
+        self.assertEqual(self.registration.with_user(self.user_auditor).partner_id, self.trainee)
         with self.assertRaises(AccessError):
             self.event.with_user(self.user_auditor).write({"name": "x"})
         with self.assertRaises(AccessError):
@@ -56,9 +54,7 @@ class TestSecurity(QualiopiCommon):
                 {"name": "x", "date_deadline": "2026-12-31"}
             )
         with self.assertRaises(AccessError):
-            self.env["qualiopi.cause.category"].with_user(self.user_auditor).create(
-                {"name": "x"}
-            )
+            self.env["qualiopi.cause.category"].with_user(self.user_auditor).create({"name": "x"})
 
     def test_user_creates_and_writes_never_deletes(self):
         ticket = self._create_complaint(user=self.user_qualiopi)
@@ -66,15 +62,15 @@ class TestSecurity(QualiopiCommon):
         self.assertTrue(ticket.ack_date)
         with self.assertRaises(AccessError):
             ticket.unlink()
-        action = self.env["qualiopi.improvement.action"].with_user(self.user_qualiopi).create(
-            {"name": "Relancer les formateurs", "date_deadline": "2026-12-31"}
+        action = (
+            self.env["qualiopi.improvement.action"]
+            .with_user(self.user_qualiopi)
+            .create({"name": "Relancer les formateurs", "date_deadline": "2026-12-31"})
         )
         with self.assertRaises(AccessError):
             action.unlink()
         with self.assertRaises(AccessError):
-            self.env["qualiopi.cause.category"].with_user(self.user_qualiopi).create(
-                {"name": "x"}
-            )
+            self.env["qualiopi.cause.category"].with_user(self.user_qualiopi).create({"name": "x"})
         # Archiving stays possible.
         ticket.active = False
         self.assertFalse(ticket.active)

@@ -8,18 +8,14 @@ class QualiopiAcknowledgeWizard(models.TransientModel):
     _name = "qualiopi.acknowledge.wizard"
     _description = "Record a Qualiopi acknowledgement given outside email"
 
-    ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", required=True, ondelete="cascade"
-    )
+    ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", required=True, ondelete="cascade")
     ack_method = fields.Selection(
         selection=ACK_METHODS,
         string="How",
         required=True,
         default="letter",
     )
-    ack_date = fields.Datetime(
-        string="When", required=True, default=fields.Datetime.now
-    )
+    ack_date = fields.Datetime(string="When", required=True, default=fields.Datetime.now)
     ack_note = fields.Text(
         string="Details",
         help="For example: letter reference, phone call summary, who was met.",
@@ -40,9 +36,7 @@ class QualiopiAcknowledgeWizard(models.TransientModel):
                     date=fields.Datetime.to_string(ticket.ack_date),
                 )
             )
-        if self.ack_method in self._ack_method_needs_note() and not (
-            self.ack_note or ""
-        ).strip():
+        if self.ack_method in self._ack_method_needs_note() and not (self.ack_note or "").strip():
             raise UserError(
                 self.env._(
                     "Describe the acknowledgement given by phone, in person or "

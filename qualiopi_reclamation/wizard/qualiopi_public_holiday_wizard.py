@@ -11,13 +11,10 @@ class QualiopiPublicHolidayWizard(models.TransientModel):
         required=True,
         default=lambda self: self.env.company.resource_calendar_id,
     )
-    year = fields.Integer(
-        required=True, default=lambda self: fields.Date.context_today(self).year
-    )
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
     alsace_moselle = fields.Boolean(
         string="Alsace-Moselle",
-        help="Add Good Friday and 26 December, public holidays in Bas-Rhin, "
-        "Haut-Rhin and Moselle.",
+        help="Add Good Friday and 26 December, public holidays in Bas-Rhin, Haut-Rhin and Moselle.",
     )
 
     def action_confirm(self):
