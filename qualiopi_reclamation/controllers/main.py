@@ -1,6 +1,7 @@
 import logging
 import os
 import re
+import time
 
 import pytz
 from werkzeug.exceptions import NotFound
@@ -8,6 +9,8 @@ from werkzeug.exceptions import NotFound
 from odoo import SUPERUSER_ID, fields, http, tools
 from odoo.http import request
 from odoo.tools.mimetypes import guess_mimetype
+from odoo.tools.misc import hmac
+from odoo.tools.sql import escape_psql
 
 from .qualiopi_procedure import QualiopiProcedureController
 
@@ -39,6 +42,16 @@ MAX_NAME = 128
 MAX_REFERENCE = 256
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 10000
+# The embedded form (?embed=1) is shown in an iframe of the organisation's own
+# website, where the browser does not send Odoo's session cookie (SameSite=Lax):
+# it carries a signed, timestamped token instead of the session's CSRF token.
+EMBED_TOKEN_SCOPE = "qualiopi_reclamation.embed_form"
+EMBED_TOKEN_MAX_AGE = 2 * 60 * 60
+EMBED_TOKEN_CLOCK_SKEW = 5 * 60
+# Sites allowed to embed the form: a system parameter holding origins
+# separated by spaces or commas (like https://www.example.com), "*" by default.
+EMBED_ORIGINS_PARAM = "qualiopi_reclamation.embed_allowed_origins"
+EMBED_ORIGIN_RE = re.compile(r"^(\*|'self'|https?://[A-Za-z0-9.\-*]+(:[0-9]{1,5})?)$")
 
 
 class QualiopiPublicForm(http.Controller):
@@ -88,7 +101,21 @@ class QualiopiPublicForm(http.Controller):
                 "consent",
             )
         }
-        if not request.validate_csrf(post.get("csrf_token")):
+        if embed and post.get("embed_token"):
+            if not self._qualiopi_check_embed_token(post["embed_token"]):
+                return self._qualiopi_render_form(
+                    values,
+                    [
+                        env._(
+                            "The embedded form has expired (it stays valid for two hours) "
+                            "or its security token is not valid. Reload the page and "
+                            "submit it again: what you typed is kept below."
+                        )
+                    ],
+                    embed=embed,
+                    status=400,
+                )
+        elif not request.validate_csrf(post.get("csrf_token")):
             return self._qualiopi_render_form(
                 values,
                 [
@@ -157,7 +184,7 @@ class QualiopiPublicForm(http.Controller):
         if embed:
             query["embed"] = 1
         return request.redirect(
-            f"/qualiopi/reclamation/confirmation/{ticket.id}?"
+            f"{self._qualiopi_lang_prefix(embed)}/qualiopi/reclamation/confirmation/{ticket.id}?"
             + "&".join(f"{key}={value}" for key, value in query.items())
         )
 
@@ -192,7 +219,8 @@ class QualiopiPublicForm(http.Controller):
                 "follow_url": f"/my/ticket/{ticket.id}?access_token={access_token}",
             }
         )
-        return request.render("qualiopi_reclamation.public_reclamation_confirmation", values)
+        response = request.render("qualiopi_reclamation.public_reclamation_confirmation", values)
+        return self._qualiopi_frame_headers(response, kwargs.get("embed"))
 
     # ------------------------------------------------------------------
     # Rendering
@@ -243,10 +271,53 @@ class QualiopiPublicForm(http.Controller):
                 "accept": ",".join(f".{ext}" for ext in ALLOWED_FILES),
                 "allowed_extensions": ", ".join(ALLOWED_FILES),
                 "privacy_url": company.sudo().qualiopi_privacy_url,
+                "embed_token": self._qualiopi_embed_token() if embed else "",
+                "form_action": f"{self._qualiopi_lang_prefix(embed)}/qualiopi/reclamation",
             }
         )
         response = request.render("qualiopi_reclamation.public_reclamation_form", render_values)
         response.status_code = status
+        return self._qualiopi_frame_headers(response, embed)
+
+    # ------------------------------------------------------------------
+    # Embedding in another site
+    # ------------------------------------------------------------------
+
+    def _qualiopi_lang_prefix(self, embed):
+        """In an iframe the language cookie is not sent: the URL keeps the language."""
+        lang = getattr(request, "lang", None)
+        return f"/{lang.url_code}" if embed and lang else ""
+
+    def _qualiopi_embed_token(self, timestamp=None):
+        """A stateless token for the embedded form: a timestamp and its signature."""
+        timestamp = int(time.time() if timestamp is None else timestamp)
+        signature = hmac(request.env(su=True), EMBED_TOKEN_SCOPE, str(timestamp))
+        return f"{timestamp}.{signature}"
+
+    def _qualiopi_check_embed_token(self, token):
+        """Whether the token was signed by this database less than two hours ago."""
+        timestamp, _sep, signature = (token or "").partition(".")
+        if not timestamp.isdigit() or not signature:
+            return False
+        age = time.time() - int(timestamp)
+        if age > EMBED_TOKEN_MAX_AGE or age < -EMBED_TOKEN_CLOCK_SKEW:
+            return False
+        expected = self._qualiopi_embed_token(int(timestamp)).partition(".")[2]
+        return tools.consteq(expected, signature)
+
+    def _qualiopi_frame_ancestors(self):
+        """The origins allowed to embed the public pages, from the system parameter."""
+        value = request.env["ir.config_parameter"].sudo().get_param(EMBED_ORIGINS_PARAM) or "*"
+        origins = [origin for origin in re.split(r"[\s,]+", value) if EMBED_ORIGIN_RE.match(origin)]
+        return " ".join(origins) or "'self'"
+
+    def _qualiopi_frame_headers(self, response, embed):
+        """Embedded pages may be framed by the allowed sites; other pages are left as they are."""
+        if embed:
+            response.headers.pop("X-Frame-Options", None)
+            response.headers["Content-Security-Policy"] = (
+                f"frame-ancestors {self._qualiopi_frame_ancestors()}"
+            )
         return response
 
     # ------------------------------------------------------------------
@@ -382,21 +453,22 @@ class QualiopiPublicForm(http.Controller):
         return partner
 
     def _qualiopi_match_event(self, company, reference):
-        """The session whose name is exactly the reference, if only one is."""
+        """The session of this reference (SES-2026-0042, case and spaces ignored),
+        else the session whose name is exactly the reference, if only one is."""
+        reference = (reference or "").strip()
+        Event = request.env["event.event"].sudo()
         if not reference:
-            return request.env["event.event"]
-        events = (
-            request.env["event.event"]
-            .sudo()
-            .search(
-                [
-                    ("name", "=ilike", reference),
-                    ("company_id", "in", (company.id, False)),
-                ],
+            return Event
+        company_domain = [("company_id", "in", (company.id, False))]
+        events = Event.search(
+            [("qualiopi_reference", "=", reference.upper()), *company_domain], limit=2
+        )
+        if len(events) != 1:
+            events = Event.search(
+                [("name", "=ilike", escape_psql(reference)), *company_domain],
                 limit=2,
             )
-        )
-        return events if len(events) == 1 else events.browse()
+        return events if len(events) == 1 else Event
 
     def _qualiopi_ticket_values(self, values, email, partner, company, team):
         description = values["description"]
@@ -432,7 +504,7 @@ class QualiopiPublicForm(http.Controller):
         if event:
             vals["event_id"] = event.id
             registration = event.sudo().registration_ids.filtered(
-                lambda r: r.partner_id == partner or r.email == email
+                lambda r: r.partner_id == partner or tools.email_normalize(r.email or "") == email
             )[:1]
             if registration:
                 vals["event_registration_id"] = registration.id
@@ -535,4 +607,5 @@ class QualiopiPublicProcedure(QualiopiProcedureController):
                 "print_url": f"/qualiopi/procedure/print{query}",
             }
         )
-        return request.render("qualiopi_reclamation.public_procedure", values)
+        response = request.render("qualiopi_reclamation.public_procedure", values)
+        return QualiopiPublicForm()._qualiopi_frame_headers(response, kwargs.get("embed"))

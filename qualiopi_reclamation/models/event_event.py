@@ -13,6 +13,45 @@ class EventEvent(models.Model):
     qualiopi_ticket_count = fields.Integer(
         string="Qualiopi records count", compute="_compute_qualiopi_ticket_count"
     )
+    qualiopi_reference = fields.Char(
+        string="Session reference",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Short reference of the session, printed on convocations and in the "
+        "registration emails; a complainant may quote it in the public form.",
+    )
+
+    _sql_constraints = [
+        (
+            "qualiopi_reference_company_uniq",
+            "unique(qualiopi_reference, company_id)",
+            "The session reference must be unique per company.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.filtered(lambda event: not event.qualiopi_reference)._qualiopi_set_reference()
+        return events
+
+    def _qualiopi_set_reference(self):
+        """Give each session without one its reference (SES-2026-0042)."""
+        Sequence = self.env["ir.sequence"].sudo()
+        for event in self:
+            reference = Sequence.with_company(event.company_id or self.env.company).next_by_code(
+                "qualiopi.event.reference"
+            )
+            if reference:
+                event.sudo().qualiopi_reference = reference.upper()
+
+    @api.model
+    def _qualiopi_fill_references(self):
+        """Sessions created before the module was installed get their reference."""
+        self.with_context(active_test=False).search(
+            [("qualiopi_reference", "=", False)], order="date_begin, id"
+        )._qualiopi_set_reference()
 
     @api.depends("qualiopi_ticket_ids")
     def _compute_qualiopi_ticket_count(self):

@@ -1,5 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import QualiopiCommon
 
@@ -119,12 +122,29 @@ class TestPublicChannels(QualiopiCommon):
 
     def test_procedure_link_in_session_emails(self):
         self.registration.email = "marie.durand@example.com"
+        reference = self.registration.event_id.qualiopi_reference
+        self.assertRegex(reference, r"^SES-\d{4}-\d{4,}$")
         for template in ("event.event_subscription", "event.event_reminder"):
             self.company.qualiopi_procedure_in_event_mail = False
             mails = self._send_registration_mail(template)
             self.assertTrue(mails)
             self.assertNotIn("/qualiopi/procedure", mails.body_html)
+            self.assertNotIn(reference, mails.body_html)
             self.company.qualiopi_procedure_in_event_mail = True
             mails = self._send_registration_mail(template)
             self.assertIn("/qualiopi/procedure", mails.body_html)
             self.assertIn("/qualiopi/reclamation", mails.body_html)
+            self.assertIn(f"<strong>{reference}</strong>", mails.body_html)
+
+    def test_session_reference_is_stable_and_unique(self):
+        first = self.event
+        second = first.copy({"name": "Excel avancé - deuxième session"})
+        self.assertRegex(first.qualiopi_reference, r"^SES-\d{4}-\d{4,}$")
+        self.assertRegex(second.qualiopi_reference, r"^SES-\d{4}-\d{4,}$")
+        self.assertNotEqual(first.qualiopi_reference, second.qualiopi_reference)
+        reference = first.qualiopi_reference
+        first.write({"name": "Excel avancé (renamed)"})
+        self.assertEqual(first.qualiopi_reference, reference, "renaming keeps the reference")
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            second.write({"qualiopi_reference": reference})
+            second.flush_recordset()

@@ -1,8 +1,10 @@
 import re
+import time
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.misc import hmac
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
@@ -224,6 +226,185 @@ class TestPublicForm(HttpCase):
             "the answer is the same whether the contact existed or not",
         )
         self.assertNotIn("Claire Existante", first.text)
+
+    def test_session_reference_links_session_and_registration(self):
+        trainee = self.env["res.partner"].create(
+            {"name": "Jeanne Visiteuse", "email": "Jeanne.Visiteuse@example.com"}
+        )
+        event = self.env["event.event"].create(
+            {
+                "name": "Excel avancé - session de mars",
+                "date_begin": "2026-03-02 08:00:00",
+                "date_end": "2026-03-04 17:00:00",
+                "company_id": self.company.id,
+            }
+        )
+        registration = self.env["event.registration"].create(
+            {"event_id": event.id, "partner_id": trainee.id}
+        )
+        other = self.env["event.event"].create(
+            {
+                "name": "Excel avancé - session d'avril",
+                "date_begin": "2026-04-06 08:00:00",
+                "date_end": "2026-04-08 17:00:00",
+                "company_id": self.company.id,
+            }
+        )
+        self.assertRegex(event.qualiopi_reference, r"^SES-\d{4}-\d{4,}$")
+        self.assertNotEqual(event.qualiopi_reference, other.qualiopi_reference)
+        # Typed in lower case with spaces around: still the session's reference.
+        known = self._post(training_reference=f"  {event.qualiopi_reference.lower()} ")
+        unknown = self._post(
+            partner_email="someone.else@example.com", training_reference="SES-1999-9999"
+        )
+        self._post(partner_email="third@example.com", training_reference=f" {other.name} ")
+        tickets = self.env["helpdesk.ticket"].search(
+            [
+                (
+                    "partner_email",
+                    "in",
+                    (
+                        "jeanne.visiteuse@example.com",
+                        "someone.else@example.com",
+                        "third@example.com",
+                    ),
+                )
+            ],
+            order="id",
+        )
+        self.assertEqual(len(tickets), 3)
+        self.assertEqual(tickets[0].event_id, event)
+        self.assertEqual(tickets[0].event_registration_id, registration, "matched by email")
+        self.assertIn(event.qualiopi_reference.lower(), tickets[0].description)
+        self.assertFalse(tickets[1].event_id, "an unknown reference links nothing")
+        self.assertIn("SES-1999-9999", tickets[1].description, "but is kept as typed")
+        self.assertEqual(tickets[2].event_id, other, "the exact name still matches")
+        self.assertFalse(tickets[2].event_registration_id, "no registration of this email")
+
+        def strip(text, ticket):
+            text = text[text.index('id="wrap"') : text.index("</main>")]
+            text = text.replace(ticket.access_token, "TOKEN")
+            return re.sub(r"\d", "", text)
+
+        self.assertEqual(
+            strip(known.text, tickets[0]),
+            strip(unknown.text, tickets[1]),
+            "the answer never tells whether a session reference exists",
+        )
+        self.assertNotIn(event.name, known.text)
+
+    # ------------------------------------------------------------------
+    # Embedded in another site: signed token instead of the session
+    # ------------------------------------------------------------------
+
+    def _embed_token(self, timestamp):
+        signature = hmac(self.env(su=True), "qualiopi_reclamation.embed_form", str(timestamp))
+        return f"{timestamp}.{signature}"
+
+    def _post_embedded(self, embed_token=None, page_url="/qualiopi/reclamation?embed=1", **values):
+        """Post the embedded form as a browser in a third-party iframe: no cookie."""
+        page = self.url_open(page_url)
+        self.assertEqual(page.status_code, 200)
+        action = re.search(r'<form[^>]*\saction="([^"]+)"', page.text).group(1)
+        if embed_token is None:
+            embed_token = re.search(r'name="embed_token" value="([^"]+)"', page.text).group(1)
+        self.opener.cookies.clear()
+        data = {
+            "partner_name": "Paul Intégré",
+            "partner_email": "paul.integre@example.com",
+            "stakeholder_type": "client",
+            "qualiopi_nature": "complaint",
+            "description": "La convocation est arrivée après le début de la session.",
+            "consent": "1",
+            "embed": "1",
+            "embed_token": embed_token,
+            **values,
+        }
+        return self.url_open(action, data=data, allow_redirects=False)
+
+    def test_embedded_submission_without_session_cookie(self):
+        response = self._post_embedded()
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        self.assertIn("embed=1", response.headers["Location"])
+        ticket = self.env["helpdesk.ticket"].search(
+            [("partner_email", "=", "paul.integre@example.com")]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.stakeholder_type, "client")
+        self.assertEqual(
+            ticket.channel_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web")
+        )
+        self.opener.cookies.clear()
+        confirmation = self.url_open(response.headers["Location"])
+        self.assertEqual(confirmation.status_code, 200)
+        self.assertIn(ticket.number, confirmation.text)
+        self.assertEqual(confirmation.headers.get("Content-Security-Policy"), "frame-ancestors *")
+        self.assertNotIn("X-Frame-Options", confirmation.headers)
+        # Without the session, the ordinary CSRF token cannot be checked: refused.
+        before = self._counts()
+        response = self._post_embedded(embed_token="", csrf_token="forged")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("The form has expired", response.text)
+        self.assertEqual(self._counts(), before)
+
+    def test_embedded_submission_with_bad_token_refused(self):
+        now = int(time.time())
+        good = self._embed_token(now)
+        for token in (
+            self._embed_token(now - 3 * 3600),  # expired: signed three hours ago
+            self._embed_token(now + 3600),  # from the future
+            f"{now}.{'0' * 64}",  # forged signature
+            f"{now - 3 * 3600}.{good.partition('.')[2]}",  # signature of another time
+            "not-a-token",
+        ):
+            before = self._counts()
+            response = self._post_embedded(embed_token=token)
+            self.assertEqual(response.status_code, 400, token)
+            self.assertIn("Your request was not sent", response.text)
+            self.assertIn("The embedded form has expired", response.text)
+            self.assertIn("Paul Intégré", response.text, "what was typed is kept")
+            self.assertEqual(self._counts(), before, "a refused token creates nothing")
+        # In French, without the language cookie an iframe does not send.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["helpdesk_mgmt", "qualiopi_reclamation"], ["fr_FR"], overwrite=True
+        )
+        response = self._post_embedded(
+            embed_token="forged.token", page_url="/fr/qualiopi/reclamation?embed=1"
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn('<html lang="fr-FR"', response.text)
+        self.assertIn("Le formulaire intégré a expiré", response.text)
+        french_ok = self._post_embedded(
+            page_url="/fr/qualiopi/reclamation?embed=1", partner_email="paul.fr@example.com"
+        )
+        self.assertEqual(french_ok.status_code, 303)
+        self.assertIn("/fr/qualiopi/reclamation/confirmation/", french_ok.headers["Location"])
+
+    def test_embedded_pages_may_be_framed(self):
+        normal = self.url_open("/qualiopi/reclamation")
+        self.assertNotIn("frame-ancestors", normal.headers.get("Content-Security-Policy", ""))
+        self.assertNotIn('name="embed_token"', normal.text)
+        embedded = self.url_open("/qualiopi/reclamation?embed=1")
+        self.assertEqual(embedded.headers.get("Content-Security-Policy"), "frame-ancestors *")
+        self.assertNotIn("X-Frame-Options", embedded.headers)
+        self.assertIn('name="embed_token"', embedded.text)
+        procedure = self.url_open("/qualiopi/procedure?embed=1")
+        self.assertEqual(procedure.headers.get("Content-Security-Policy"), "frame-ancestors *")
+        self.assertNotIn(
+            "frame-ancestors",
+            self.url_open("/qualiopi/procedure").headers.get("Content-Security-Policy", ""),
+        )
+        # Only the sites listed in the system parameter; anything else is dropped.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "qualiopi_reclamation.embed_allowed_origins",
+            "https://www.example.org, https://formation.example.com:8443 bad;value",
+        )
+        embedded = self.url_open("/qualiopi/reclamation?embed=1")
+        self.assertEqual(
+            embedded.headers.get("Content-Security-Policy"),
+            "frame-ancestors https://www.example.org https://formation.example.com:8443",
+        )
 
     def test_confirmation_needs_the_token(self):
         self._post()

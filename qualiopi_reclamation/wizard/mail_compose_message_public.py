@@ -30,6 +30,7 @@ class MailComposeMessage(models.TransientModel):
                     "qualiopi_reclamation.event_mail_procedure_link",
                     {
                         "company": company,
+                        "event": registration.event_id,
                         "base_url": company.get_base_url(),
                     },
                 )
