@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# The mediator's fields published on the public form and procedure pages.
+PUBLIC_MEDIATOR_FIELDS = ("name", "website", "email", "phone", "street", "zip", "city")
+
 # Funding types by which an individual pays for the training: the sale is then
 # a consumer contract, under the Code de la consommation (L612-1).
 CONSUMER_FUNDING_TYPES = ("cpf", "self")
@@ -38,3 +41,12 @@ class ResCompany(models.Model):
                 limit=1,
             )
         )
+
+    def _qualiopi_public_mediator(self):
+        self.ensure_one()
+        mediator = self.sudo().qualiopi_mediator_id
+        if not mediator:
+            return super()._qualiopi_public_mediator()
+        details = {fname: mediator[fname] or "" for fname in PUBLIC_MEDIATOR_FIELDS}
+        details["country"] = mediator.country_id.name or ""
+        return details

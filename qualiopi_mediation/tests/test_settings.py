@@ -49,3 +49,16 @@ class TestMediationSettings(MediationCommon):
             self.mediator.convention_date = "2999-01-01"
         self.assertFalse(Mediator.search([("name", "in", ("Sans site", "Sans adresse"))]))
         self.assertEqual(self.mediator.postal_address, "5 allée des Tests, 69003 Lyon, France")
+
+    def test_public_pages_publish_the_company_mediator(self):
+        self.company.qualiopi_mediator_id = False
+        self.assertEqual(self.company._qualiopi_public_mediator(), {})
+        self._set_mediator()
+        details = self.company._qualiopi_public_mediator()
+        self.assertEqual(details["name"], "Médiateur Conso Formation Test")
+        self.assertEqual(details["website"], "https://mediateur-test.example.org")
+        self.assertEqual(
+            (details["street"], details["zip"], details["city"]),
+            ("5 allée des Tests", "69003", "Lyon"),
+        )
+        self.assertEqual(details["country"], "France")

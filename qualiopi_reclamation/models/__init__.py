@@ -11,10 +11,6 @@ from . import helpdesk_ticket
 from . import event_event
 from . import res_partner
 from . import qualiopi_public_attempt
-from . import res_company_public
-from . import res_config_settings_public
-from . import helpdesk_ticket_team_public
-from . import helpdesk_ticket_public
 from . import qualiopi_procedure
 from . import qualiopi_procedure_version
 from . import qualiopi_annual_review

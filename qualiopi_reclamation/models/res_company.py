@@ -26,6 +26,23 @@ class ResCompany(models.Model):
         "this many days is flagged as recurrent.",
     )
 
+    qualiopi_public_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Team of the public form",
+        check_company=True,
+        help="Helpdesk team that receives the complaints and difficulties filed "
+        "through the public form.",
+    )
+    qualiopi_privacy_url = fields.Char(
+        string="Personal data policy (URL)",
+        help="Link shown next to the consent box of the public form.",
+    )
+    qualiopi_procedure_in_event_mail = fields.Boolean(
+        string="Link the complaint procedure in session emails",
+        help="Add a link to the published complaint procedure at the end of the "
+        "registration confirmation and reminder emails of training sessions.",
+    )
+
     @api.constrains("qualiopi_ack_days", "qualiopi_response_days", "qualiopi_recurrence_days")
     def _check_qualiopi_days(self):
         for company in self:
@@ -44,3 +61,13 @@ class ResCompany(models.Model):
                 )
             if company.qualiopi_recurrence_days < 1:
                 raise ValidationError(self.env._("The recurrence window must be at least one day."))
+
+    def _qualiopi_public_mediator(self):
+        """The consumer mediator's details to publish on the public pages.
+
+        A dict with the keys name, website, email, phone, street, zip, city and
+        country, or an empty dict when there is none: the mediation addon
+        overrides it with the company's mediator.
+        """
+        self.ensure_one()
+        return {}

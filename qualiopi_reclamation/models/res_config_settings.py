@@ -18,6 +18,14 @@ class ResConfigSettings(models.TransientModel):
         string="Working hours of the register",
     )
 
+    qualiopi_public_team_id = fields.Many2one(
+        related="company_id.qualiopi_public_team_id", readonly=False
+    )
+    qualiopi_privacy_url = fields.Char(related="company_id.qualiopi_privacy_url", readonly=False)
+    qualiopi_procedure_in_event_mail = fields.Boolean(
+        related="company_id.qualiopi_procedure_in_event_mail", readonly=False
+    )
+
     def action_qualiopi_public_holidays(self):
         return self.env["ir.actions.actions"]._for_xml_id(
             "qualiopi_reclamation.action_qualiopi_public_holiday_wizard"

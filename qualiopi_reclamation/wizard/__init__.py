@@ -1,5 +1,4 @@
 from . import mail_compose_message
 from . import qualiopi_acknowledge_wizard
 from . import qualiopi_public_holiday_wizard
-from . import mail_compose_message_public
 from . import qualiopi_indicator31_report
