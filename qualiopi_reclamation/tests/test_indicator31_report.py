@@ -313,6 +313,92 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(lines[0]["actions"], self.action.reference)
         self.assertEqual(lines[1]["channel"], self.channel_phone.name)
 
+    def test_printed_register(self):
+        """The register's rows as printed: Paris time in the language's date
+        format (PostgreSQL's to_char and Python agree), late milestones
+        marked, text escaped."""
+        self.c3.name = 'Salle "B12" <script>alert(1)</script> & café'
+        wizard = self._wizard()
+        lines = wizard._qualiopi_register_lines()
+        # c1 was received at 09:00 UTC, 10:00 in Paris (winter time).
+        self.assertEqual(lines[0]["received_str"], "03/02/2026 10:00")
+        self.assertEqual(
+            lines[0]["received_str"], wizard._qualiopi_format_dt(self.c1.received_date)
+        )
+        self.assertEqual(lines[0]["ack_str"], wizard._qualiopi_format_dt(self.c1.ack_date))
+        self.assertFalse(lines[0]["ack_late"] or lines[0]["response_late"])
+        self.assertTrue(lines[1]["ack_late"] and lines[1]["response_late"])
+        # c3: nothing done, both deadlines past on April 30th.
+        self.assertEqual((lines[2]["ack_str"], lines[2]["response_str"]), ("pending", "pending"))
+        self.assertTrue(lines[2]["ack_late"] and lines[2]["response_late"])
+        # h1: a hazard has no acknowledgement deadline.
+        self.assertEqual(lines[4]["ack_str"], "-")
+        self.assertIn(", recurrent", lines[2]["outcome"])
+        tbody = wizard._qualiopi_register_tbody(lines)
+        self.assertEqual(tbody.count("<tr>"), 5)
+        self.assertNotIn("<script>", tbody)
+        self.assertIn(
+            "Salle &quot;B12&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; café", tbody
+        )
+        self.assertEqual(tbody.count('<td class="qualiopi-late">'), 4)
+        # In French: day first; dates in both languages come from the same row.
+        french = wizard.with_context(lang="fr_FR")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.assertEqual(french._qualiopi_register_lines()[0]["received_str"], "02/03/2026 10:00")
+
+    def test_printed_register_month_names(self):
+        """A language whose date format names the month: PostgreSQL would print
+        it in English, so Python writes the dates."""
+        lang = self.env["res.lang"]._activate_lang("fr_FR")
+        lang.date_format = "%d %B %Y"
+        wizard = self._wizard().with_context(lang="fr_FR")
+        self.assertIsNone(wizard._qualiopi_register_datetime_format()[1])
+        line = wizard._qualiopi_register_lines()[0]
+        self.assertEqual(line["received_str"], wizard._qualiopi_format_dt(self.c1.received_date))
+        self.assertIn("2026 10:00", line["received_str"])
+        # Literal letters are quoted for to_char.
+        lang.date_format = "%Y-%m-%d h"
+        self.assertEqual(
+            wizard._qualiopi_register_datetime_format()[1], 'YYYY"-"MM"-"DD" h "HH24":"MI'
+        )
+        self.assertEqual(wizard._qualiopi_register_lines()[0]["received_str"], "2026-03-02 h 10:00")
+
+    def test_register_queries_do_not_grow_with_the_register(self):
+        """The register is read by a fixed number of queries, whatever its size."""
+        wizard = self._wizard()
+        # Once for the caches of the registry (languages, selections).
+        wizard._qualiopi_register_lines()
+        queries_before = self._register_query_count(wizard)
+        Ticket = self.env["helpdesk.ticket"].with_context(qualiopi_no_auto_ack=True)
+        more = Ticket.create(
+            [
+                self._complaint_values(
+                    name=f"extra {index}",
+                    received_date=datetime.datetime(2026, 3, 4 + index % 20, 9, 0),
+                    event_id=(self.event | self.event2)[index % 2].id,
+                    channel_id=self.channel_phone.id,
+                )
+                for index in range(30)
+            ]
+        )
+        self.env["qualiopi.improvement.action"].create(
+            {
+                "name": "Extra",
+                "ticket_ids": [Command.set(more[:10].ids)],
+                "user_id": self.user_manager.id,
+                "date_deadline": "2026-04-20",
+            }
+        )
+        self.assertEqual(len(wizard._qualiopi_register_lines()), 35)
+        self.assertEqual(self._register_query_count(wizard), queries_before)
+
+    def _register_query_count(self, wizard):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        wizard._qualiopi_register_lines()
+        return self.cr.sql_log_count - start
+
     def test_session_section(self):
         wizard = self._wizard(event_ids=[Command.set(self.event2.ids)])
         session = wizard._qualiopi_session_data(self.event2)
@@ -339,6 +425,9 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(rows[1][5], datetime.datetime(2026, 3, 2, 10, 0))
         figures = dict(book["Figures"].iter_rows(min_row=2, values_only=True))
         self.assertEqual(figures["Records"], 5)
+        # The period as dates, not as ISO text.
+        self.assertEqual(figures["From"], datetime.datetime(2026, 3, 1))
+        self.assertEqual(figures["To"], datetime.datetime(2026, 3, 31))
         self.assertEqual(figures["Overdue now"], 1)
         actions = list(book["Improvement actions"].iter_rows(values_only=True))
         self.assertEqual(actions[1][0], self.action.reference)
