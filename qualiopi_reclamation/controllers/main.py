@@ -551,8 +551,7 @@ class QualiopiPublicForm(http.Controller):
     # ------------------------------------------------------------------
 
     def _qualiopi_tz(self, ticket):
-        calendar = ticket._qualiopi_calendar()
-        return (calendar and calendar.tz) or ticket.company_id.partner_id.tz or "Europe/Paris"
+        return ticket._qualiopi_tz()
 
     def _qualiopi_format(self, value, tz, date_only=False):
         if not value:

@@ -240,6 +240,15 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
 
+    def _qualiopi_tz(self):
+        """The time zone in which this record's dates are shown to its
+        stakeholders (public confirmation, portal): the one of the calendar
+        that counts its business days, so that a deadline reads as promised."""
+        self.ensure_one()
+        ticket = self.sudo()
+        calendar = ticket._qualiopi_calendar()
+        return (calendar and calendar.tz) or ticket.company_id.partner_id.tz or "Europe/Paris"
+
     @api.depends(
         "qualiopi_nature",
         "received_date",

@@ -1,3 +1,4 @@
+import datetime
 import re
 import time
 from unittest.mock import patch
@@ -542,6 +543,43 @@ class TestPublicForm(HttpCase):
     # ------------------------------------------------------------------
     # The published procedure
     # ------------------------------------------------------------------
+
+    def test_portal_page_dates_in_the_organisation_time_zone(self):
+        """A portal user without a time zone reads the dates as the emails
+        give them: in the time zone of the calendar that counts the deadlines."""
+        self.company.resource_calendar_id.tz = "Europe/Paris"
+        portal = new_test_user(
+            self.env, login="portal_dates", groups="base.group_portal", name="Paul Portail"
+        )
+        portal.tz = False
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_context(qualiopi_no_auto_ack=True)
+            .create(
+                {
+                    "name": "Horaires non respectés",
+                    "description": "<p>La session a commencé en retard.</p>",
+                    "qualiopi_nature": "complaint",
+                    "stakeholder_type": "trainee",
+                    "partner_id": portal.partner_id.id,
+                    "team_id": self.team.id,
+                    # 07:30 UTC is 09:30 in Paris in summer.
+                    "received_date": datetime.datetime(2026, 6, 15, 7, 30),
+                    "ack_date": datetime.datetime(2026, 6, 15, 22, 45),
+                }
+            )
+        )
+        self.authenticate("portal_dates", "portal_dates")
+        response = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertEqual(response.status_code, 200)
+        dates = response.text.split("o_qualiopi_portal_dates", 1)[1][:1200]
+        self.assertIn("06/15/2026 09:30", dates)
+        self.assertNotIn("07:30", dates)
+        # 22:45 UTC is already the next day in Paris.
+        self.assertIn("06/16/2026 00:45", dates)
+        # The list gives the received date, in the same time zone.
+        response = self.url_open("/my/tickets")
+        self.assertIn("06/15/2026", response.text)
 
     def test_procedure_page_and_printable_summary(self):
         self.company.write({"qualiopi_ack_days": 3, "qualiopi_response_days": 12})
