@@ -206,7 +206,7 @@ class QualiopiPublicForm(http.Controller):
         ):
             raise NotFound()
         company = ticket.company_id
-        tz = self._qualiopi_tz(ticket)
+        tz = ticket._qualiopi_tz()
         values = self._qualiopi_page_values(company, embed=kwargs.get("embed"))
         values.update(
             {
@@ -549,9 +549,6 @@ class QualiopiPublicForm(http.Controller):
     # ------------------------------------------------------------------
     # Formatting
     # ------------------------------------------------------------------
-
-    def _qualiopi_tz(self, ticket):
-        return ticket._qualiopi_tz()
 
     def _qualiopi_format(self, value, tz, date_only=False):
         if not value:

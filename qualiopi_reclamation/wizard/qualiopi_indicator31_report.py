@@ -424,11 +424,10 @@ class QualiopiIndicator31Report(models.TransientModel):
 
     def _qualiopi_dt_formatter(self):
         """A function printing a UTC datetime in the company's time zone, in
-        the user's language date format, to the minute (strftime: cheap enough
-        for every row of a big register)."""
+        the user's language date format, to the minute (the register's own
+        dates are written by PostgreSQL in the same format)."""
         self.ensure_one()
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        pattern = f"{lang.date_format or '%m/%d/%Y'} %H:%M"
+        pattern, _to_char = self._qualiopi_register_datetime_format()
         tz = pytz.timezone(self._qualiopi_tz())
 
         def format_dt(value):
