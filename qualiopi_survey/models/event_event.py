@@ -197,26 +197,23 @@ class EventEvent(models.Model):
             ("qualiopi_invitation_date", "!=", False),
         ]
         Answer = self.env["survey.user_input"].sudo()
-        invited = dict(Answer._read_group(domain, ["event_id"], ["__count"]))
-        done = {
-            event: (count, avg)
-            for event, count, avg in Answer._read_group(
-                [*domain, ("state", "=", "done")],
-                ["event_id"],
-                ["__count", "qualiopi_satisfaction:avg"],
-            )
-        }
-        scored = dict(
-            Answer._read_group(
-                [*domain, ("state", "=", "done"), ("qualiopi_is_scored", "=", True)],
-                ["event_id"],
-                ["qualiopi_satisfaction:avg"],
-            )
-        )
+        invited, answered, scored = {}, {}, {}
+        # One grouped query: invited, answered, and the satisfaction of the
+        # answers that carry a score.
+        for event, state, is_scored, count, satisfaction in Answer._read_group(
+            domain,
+            ["event_id", "state", "qualiopi_is_scored"],
+            ["__count", "qualiopi_satisfaction:avg"],
+        ):
+            invited[event] = invited.get(event, 0) + count
+            if state == "done":
+                answered[event] = answered.get(event, 0) + count
+                if is_scored:
+                    scored[event] = satisfaction
         for event in self:
             total = invited.get(event, 0)
-            answered = done.get(event, (0, 0.0))[0]
-            event.qualiopi_response_rate = round(answered * 100.0 / total, 1) if total else 0.0
+            done = answered.get(event, 0)
+            event.qualiopi_response_rate = round(done * 100.0 / total, 1) if total else 0.0
             event.qualiopi_satisfaction_avg = round(scored.get(event) or 0.0, 1)
 
     # ------------------------------------------------------------------
@@ -244,9 +241,8 @@ class EventEvent(models.Model):
             check_qualiopi_surveys(event)
 
     def write(self, vals):
-        if self.env.context.get("qualiopi_keep_survey_error") is None and set(vals) & set(
-            TYPE_SETTINGS
-        ):
+        # New survey settings: the cron tries the session again.
+        if set(vals) & set(TYPE_SETTINGS):
             vals = dict(vals, qualiopi_survey_error=False)
         return super().write(vals)
 
@@ -458,17 +454,20 @@ class EventEvent(models.Model):
         answers |= self._qualiopi_invite_partners(
             "qualiopi_trainer_survey_id", lambda e: e.qualiopi_trainer_partner_id
         )
-        self.filtered(lambda e: not e.qualiopi_hot_sent_date).write(
-            {"qualiopi_hot_sent_date": fields.Datetime.now()}
-        )
+        self._qualiopi_mark_sent("qualiopi_hot_sent_date")
         return answers
 
     def _qualiopi_send_follow_up(self):
         answers = self._qualiopi_invite_registrations("qualiopi_cold_survey_id")
-        self.filtered(lambda e: not e.qualiopi_cold_sent_date).write(
-            {"qualiopi_cold_sent_date": fields.Datetime.now()}
-        )
+        self._qualiopi_mark_sent("qualiopi_cold_sent_date")
         return answers
+
+    def _qualiopi_mark_sent(self, date_field):
+        """Record the first sending; a sending that went through also clears
+        the error that made the cron skip the session (its other survey, the
+        follow-up, would otherwise never leave)."""
+        self.filtered(lambda e: not e[date_field]).write({date_field: fields.Datetime.now()})
+        self.filtered("qualiopi_survey_error").write({"qualiopi_survey_error": False})
 
     def _qualiopi_cron_send(self, method):
         """Send session by session configuration errors apart: one badly set
@@ -487,9 +486,7 @@ class EventEvent(models.Model):
                 sendable |= event
             except (UserError, ValidationError) as error:
                 _logger.warning("Qualiopi surveys of %s not sent: %s", event.display_name, error)
-                event.with_context(qualiopi_keep_survey_error=True).write(
-                    {"qualiopi_survey_error": str(error)}
-                )
+                event.write({"qualiopi_survey_error": str(error)})
                 event.message_post(body=str(error), subtype_xmlid="mail.mt_note")
         return getattr(sendable, method)() if sendable else self.env["survey.user_input"]
 

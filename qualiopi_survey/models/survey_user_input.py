@@ -90,9 +90,6 @@ class SurveyUserInput(models.Model):
         store=True,
         compute_sudo=True,
     )
-    qualiopi_is_answered = fields.Boolean(
-        string="Answered", compute="_compute_qualiopi_is_answered", store=True
-    )
     # Alerts
     qualiopi_difficulty_ids = fields.One2many(
         comodel_name="helpdesk.ticket",
@@ -181,11 +178,6 @@ class SurveyUserInput(models.Model):
                 answer.qualiopi_is_scored
                 and answer.qualiopi_satisfaction < company.qualiopi_alert_threshold
             )
-
-    @api.depends("state")
-    def _compute_qualiopi_is_answered(self):
-        for answer in self:
-            answer.qualiopi_is_answered = answer.state == "done"
 
     @api.depends("qualiopi_difficulty_ids")
     def _compute_qualiopi_difficulty_id(self):

@@ -223,6 +223,27 @@ class TestInvitation(QualiopiSurveyCommon):
         self.assertFalse(self.session.qualiopi_survey_input_ids)
         self.assertEqual(len(self._answers(self.survey_hot, other)), 1)
 
+    @mute_logger("odoo.addons.qualiopi_survey.models.event_event")
+    def test_error_cleared_by_a_sending_then_follow_up_sent(self):
+        """The cron skips a session in error; once its surveys are fixed and
+        sent with the button, the error is gone and the follow-up leaves."""
+        satisfaction = self.session.qualiopi_hot_survey_id.question_ids.filtered(
+            "is_qualiopi_satisfaction"
+        )
+        satisfaction.is_qualiopi_satisfaction = False
+        with freeze_time(AFTER_END), self.mock_mail_gateway():
+            self._run_cron()
+        self.assertIn("no satisfaction question", self.session.qualiopi_survey_error)
+        satisfaction.is_qualiopi_satisfaction = True
+        with freeze_time(AFTER_END), self.mock_mail_gateway():
+            self.session.with_user(self.user_qualiopi).action_qualiopi_send_hot_survey()
+        self.assertFalse(self.session.qualiopi_survey_error)
+        self.assertEqual(self._answers(self.survey_hot).event_registration_id, self.attendees)
+        due = SESSION_END + datetime.timedelta(days=60, hours=1)
+        with freeze_time(due), self.mock_mail_gateway():
+            self._run_cron()
+        self.assertEqual(self._answers(self.survey_cold).event_registration_id, self.attendees)
+
     def test_session_not_ended_or_without_end(self):
         with freeze_time(SESSION_END - datetime.timedelta(days=1)):
             with self.assertRaisesRegex(UserError, "can only be sent once it is over"):
