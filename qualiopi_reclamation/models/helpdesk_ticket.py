@@ -898,7 +898,7 @@ class HelpdeskTicket(models.Model):
                                 deadline=tools.format_datetime(
                                     self.env,
                                     ticket[deadline_field],
-                                    tz=ticket._qualiopi_calendar().tz or "Europe/Paris",
+                                    tz=ticket._qualiopi_tz(),
                                     dt_format="short",
                                 ),
                             ),
