@@ -4,7 +4,6 @@ import pytz
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 try:
     import holidays
@@ -81,24 +80,35 @@ class ResourceCalendar(models.Model):
         """New leaves move the deadlines of the records still waiting for them."""
         if not self:
             return
-        company_ids = self.env["res.company"].search([("resource_calendar_id", "in", self.ids)]).ids
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT t.id FROM helpdesk_ticket t
-                LEFT JOIN helpdesk_ticket_team team ON team.id = t.team_id
-                WHERE t.qualiopi_nature IS NOT NULL
-                  AND (t.ack_date IS NULL OR t.response_date IS NULL)
-                  AND (team.resource_calendar_id IN %s
-                       OR (team.resource_calendar_id IS NULL
-                           AND t.company_id IN %s))
-                """,
-                tuple(self.ids),
-                tuple(company_ids) or (0,),
+        company_ids = (
+            self.env["res.company"].sudo().search([("resource_calendar_id", "in", self.ids)]).ids
+        )
+        # Records still waiting for a milestone that has a deadline, counted
+        # on these calendars (their team's, or else their company's).
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("qualiopi_nature", "!=", False),
+                    "|",
+                    "&",
+                    ("ack_deadline", "!=", False),
+                    ("ack_date", "=", False),
+                    "&",
+                    ("response_deadline", "!=", False),
+                    ("response_date", "=", False),
+                    "|",
+                    ("team_id.resource_calendar_id", "in", self.ids),
+                    "&",
+                    ("company_id", "in", company_ids),
+                    "|",
+                    ("team_id", "=", False),
+                    ("team_id.resource_calendar_id", "=", False),
+                ]
             )
         )
-        ticket_ids = [row[0] for row in self.env.cr.fetchall()]
-        tickets = self.env["helpdesk.ticket"].browse(ticket_ids)
         if tickets:
             for field_name in tickets._qualiopi_deadline_fields():
                 self.env.add_to_compute(tickets._fields[field_name], tickets)

@@ -74,6 +74,24 @@ class TestDeadlines(QualiopiCommon):
         self.assertEqual(str(ticket.ack_deadline), "2026-03-12 16:00:00")
 
     @freeze_time("2026-03-09 09:00:00")
+    def test_leave_without_calendar_moves_open_deadlines(self):
+        """Odoo applies a leave without a calendar to every calendar of its
+        company: it moves the deadlines too, and again when it is removed."""
+        ticket = self._create_complaint(received_date="2026-03-06 14:00:00")
+        closing = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fermeture de tous les sites",
+                "calendar_id": False,
+                "company_id": self.company.id,
+                "date_from": "2026-03-08 23:00:00",
+                "date_to": "2026-03-10 22:59:59",
+            }
+        )
+        self.assertEqual(str(ticket.ack_deadline), "2026-03-12 16:00:00")
+        closing.unlink()
+        self.assertEqual(str(ticket.ack_deadline), "2026-03-10 16:00:00")
+
+    @freeze_time("2026-03-09 09:00:00")
     def test_recomputed_on_change(self):
         ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
         self.assertEqual(str(ticket.ack_deadline), "2026-03-04 16:00:00")
