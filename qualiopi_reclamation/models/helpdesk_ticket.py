@@ -393,26 +393,48 @@ class HelpdeskTicket(models.Model):
             lambda t: t.qualiopi_nature and t.cause_category_id and t.event_id and t.received_date
         )
         (self - candidates).is_recurrent = False
-        for ticket in candidates:
-            window = datetime.timedelta(days=ticket.company_id.qualiopi_recurrence_days)
-            same_place = [("event_id", "=", ticket.event_id.id)]
-            if ticket.event_id.event_type_id:
-                same_place = [
+        if not candidates:
+            return
+        # One query for the earlier records any candidate could repeat, then
+        # matched in memory: a bulk import must not cost a query per record.
+        window = {
+            company: datetime.timedelta(days=company.qualiopi_recurrence_days)
+            for company in candidates.company_id
+        }
+        earliest = min(t.received_date - window[t.company_id] for t in candidates)
+        events = candidates.event_id
+        previous = (
+            self.with_context(active_test=False)
+            .sudo()
+            .search_fetch(
+                [
+                    ("qualiopi_nature", "!=", False),
+                    ("company_id", "in", candidates.company_id.ids),
+                    ("cause_category_id", "in", candidates.cause_category_id.ids),
+                    ("received_date", ">=", earliest),
+                    ("received_date", "<=", max(candidates.mapped("received_date"))),
                     "|",
-                    ("event_id", "=", ticket.event_id.id),
-                    ("event_type_id", "=", ticket.event_id.event_type_id.id),
-                ]
-            domain = [
-                ("id", "!=", ticket._origin.id or 0),
-                ("qualiopi_nature", "!=", False),
-                ("company_id", "=", ticket.company_id.id),
-                ("cause_category_id", "=", ticket.cause_category_id.id),
-                ("received_date", ">=", ticket.received_date - window),
-                ("received_date", "<=", ticket.received_date),
-                *same_place,
-            ]
-            ticket.is_recurrent = bool(
-                self.with_context(active_test=False).sudo().search_count(domain, limit=1)
+                    ("event_id", "in", events.ids),
+                    ("event_type_id", "in", events.event_type_id.ids),
+                ],
+                ["company_id", "cause_category_id", "received_date", "event_id", "event_type_id"],
+            )
+        )
+        by_cause = {}
+        for record in previous:
+            key = (record.company_id.id, record.cause_category_id.id)
+            by_cause.setdefault(key, []).append(record)
+        for ticket in candidates:
+            start = ticket.received_date - window[ticket.company_id]
+            event = ticket.event_id
+            ticket.is_recurrent = any(
+                record.id != ticket._origin.id
+                and start <= record.received_date <= ticket.received_date
+                and (
+                    record.event_id == event
+                    or (event.event_type_id and record.event_type_id == event.event_type_id)
+                )
+                for record in by_cause.get((ticket.company_id.id, ticket.cause_category_id.id), ())
             )
 
     @api.depends_context("uid")
