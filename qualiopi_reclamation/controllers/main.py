@@ -12,8 +12,6 @@ from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.misc import hmac
 from odoo.tools.sql import escape_psql
 
-from .qualiopi_procedure import QualiopiProcedureController
-
 _logger = logging.getLogger(__name__)
 
 # Who may use the public form, and for what (the contract's public subset).
@@ -557,51 +555,3 @@ class QualiopiPublicForm(http.Controller):
         if date_only:
             return tools.format_date(request.env, local.date(), date_format="long")
         return tools.format_datetime(request.env, value, tz=tz, dt_format="short")
-
-
-class QualiopiPublicProcedure(QualiopiProcedureController):
-    """The published procedure in the public pages' frame (company brand,
-    language switch), with a printable version; the PDF stays the parent's."""
-
-    @http.route(
-        "/qualiopi/procedure",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=True,
-    )
-    def qualiopi_procedure_page(self, company_id=None, **kwargs):
-        return self._qualiopi_render_procedure(company_id, printable=False, **kwargs)
-
-    @http.route(
-        "/qualiopi/procedure/print",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
-    def qualiopi_procedure_print(self, company_id=None, **kwargs):
-        return self._qualiopi_render_procedure(company_id, printable=True, **kwargs)
-
-    def _qualiopi_render_procedure(self, company_id, printable=False, **kwargs):
-        try:
-            procedure = self._qualiopi_procedure(company_id)
-        except ValueError:
-            return request.not_found()
-        company = procedure.company_id.sudo()
-        values = QualiopiPublicForm()._qualiopi_page_values(company, embed=kwargs.get("embed"))
-        query = f"?company_id={company.id}" if company_id else ""
-        values.update(
-            {
-                "proc": procedure._qualiopi_procedure_data(),
-                "printable": printable,
-                "no_header": printable or values["no_header"],
-                "no_footer": printable or values["no_footer"],
-                "pdf_url": f"/qualiopi/procedure/pdf?company_id={company.id}",
-                "print_url": f"/qualiopi/procedure/print{query}",
-            }
-        )
-        response = request.render("qualiopi_reclamation.public_procedure", values)
-        return QualiopiPublicForm()._qualiopi_frame_headers(response, kwargs.get("embed"))
