@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 
 
 class QualiopiHelpdeskTicketController(HelpdeskTicketController):
@@ -31,3 +32,24 @@ class QualiopiHelpdeskTicketController(HelpdeskTicketController):
             except UserError:
                 return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
         return super().support_ticket_close(**kw)
+
+
+class QualiopiCustomerPortalHelpdesk(CustomerPortalHelpdesk):
+    """Most complainants have no time zone (a public user with the link from
+    their email, a portal user who never set one): Odoo would print every date
+    of their ticket pages in UTC, one or two hours off what the emails said.
+    Such a viewer reads them in the organisation's time zone instead."""
+
+    def _qualiopi_viewer_tz(self, ticket=None):
+        if not request.env.user.tz:
+            tz = ticket._qualiopi_tz() if ticket else request.env.company.sudo()._qualiopi_tz()
+            request.update_context(tz=tz)
+
+    @http.route()
+    def portal_my_tickets(self, *args, **kwargs):
+        self._qualiopi_viewer_tz()
+        return super().portal_my_tickets(*args, **kwargs)
+
+    def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        self._qualiopi_viewer_tz(ticket)
+        return super()._ticket_get_page_view_values(ticket, access_token, **kwargs)

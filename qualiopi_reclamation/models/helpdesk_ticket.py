@@ -246,8 +246,7 @@ class HelpdeskTicket(models.Model):
         that counts its business days, so that a deadline reads as promised."""
         self.ensure_one()
         ticket = self.sudo()
-        calendar = ticket._qualiopi_calendar()
-        return (calendar and calendar.tz) or ticket.company_id.partner_id.tz or "Europe/Paris"
+        return ticket.team_id.resource_calendar_id.tz or ticket.company_id._qualiopi_tz()
 
     @api.depends(
         "qualiopi_nature",

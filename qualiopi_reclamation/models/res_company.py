@@ -62,6 +62,12 @@ class ResCompany(models.Model):
             if company.qualiopi_recurrence_days < 1:
                 raise ValidationError(self.env._("The recurrence window must be at least one day."))
 
+    def _qualiopi_tz(self):
+        """The time zone the organisation's dates are shown in to its
+        stakeholders: that of its working hours, which count the deadlines."""
+        self.ensure_one()
+        return self.resource_calendar_id.tz or self.partner_id.tz or "Europe/Paris"
+
     def _qualiopi_public_mediator(self):
         """The consumer mediator's details to publish on the public pages.
 

@@ -580,6 +580,15 @@ class TestPublicForm(HttpCase):
         # The list gives the received date, in the same time zone.
         response = self.url_open("/my/tickets")
         self.assertIn("06/15/2026", response.text)
+        # The complainant without an account, from the link in the email.
+        self.logout()
+        response = self.url_open(
+            f"/my/ticket/{ticket.id}?access_token={ticket._portal_ensure_token()}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            "06/15/2026 09:30", response.text.split("o_qualiopi_portal_dates", 1)[1][:1200]
+        )
 
     def test_procedure_page_and_printable_summary(self):
         self.company.write({"qualiopi_ack_days": 3, "qualiopi_response_days": 12})

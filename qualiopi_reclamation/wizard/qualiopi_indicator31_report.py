@@ -16,8 +16,6 @@ try:
 except ImportError:  # pragma: no cover - Odoo ships it
     xlsxwriter = None
 
-DEFAULT_TZ = "Europe/Paris"
-
 
 class QualiopiIndicator31Report(models.TransientModel):
     """The indicator-31 audit report: procedure, figures, register, sampled
@@ -155,12 +153,7 @@ class QualiopiIndicator31Report(models.TransientModel):
 
     def _qualiopi_tz(self):
         self.ensure_one()
-        return (
-            self.company_id.resource_calendar_id.tz
-            or self.env.context.get("tz")
-            or self.env.user.tz
-            or DEFAULT_TZ
-        )
+        return self.company_id._qualiopi_tz()
 
     def _qualiopi_bounds(self):
         """The period as naive UTC datetimes [start, stop), midnight to midnight
