@@ -12,6 +12,8 @@
 #   QUALIOPI_DB_PASSWORD   its password, if the server asks for one
 #   QUALIOPI_ADDONS_PATH   extra addons folders, comma-separated
 #   QUALIOPI_VAR_DIR       where the config, filestore and reports go (default: var/)
+#   QUALIOPI_HTTP_PORT     Odoo's HTTP port for the tests' server (default: 8069), so
+#                          that two checkouts can run their tests side by side
 #   QUALIOPI_NO_INSTALL=1  never install anything (apt, pip): only check
 
 set -euo pipefail
@@ -202,7 +204,7 @@ prepare_env() {
 	ensure_postgres
 	ensure_python_deps
 	mkdir -p "$VAR"
-	helper write-config "$ODOO_CONF" --db-host "$QUALIOPI_DB_HOST_FOUND" --http-port "${1:-8069}"
+	helper write-config "$ODOO_CONF" --db-host "$QUALIOPI_DB_HOST_FOUND" --http-port "${1:-${QUALIOPI_HTTP_PORT:-8069}}"
 	say "Odoo config: $ODOO_CONF (addons path: $(helper addons-path))"
 }
 
