@@ -179,11 +179,17 @@ ensure_python_deps() {
 		# shellcheck disable=SC2086
 		pip_install $missing
 	fi
-	if ! helper has-module helpdesk_mgmt; then
-		say "OCA helpdesk_mgmt is missing: installing its 18.0 wheel"
-		pip_install --no-deps 'odoo-addon-helpdesk_mgmt>=18.0,<18.1'
-		helper has-module helpdesk_mgmt || die "helpdesk_mgmt still not found on the addons path after installing its wheel"
-	fi
+	local line module
+	while read -r line; do
+		line=${line%%#*}
+		[ -n "${line// /}" ] || continue
+		module=${line#odoo-addon-}
+		module=${module%%[<>=!~ ]*}
+		helper has-module "$module" && continue
+		say "OCA $module is missing: installing its 18.0 wheel"
+		pip_install --no-deps "$line"
+		helper has-module "$module" || die "$module still not found on the addons path after installing its wheel"
+	done <"$SETUP/requirements-oca.txt"
 }
 
 ensure_browsers() {
