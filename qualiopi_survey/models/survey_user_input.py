@@ -185,6 +185,40 @@ class SurveyUserInput(models.Model):
             answer.qualiopi_difficulty_id = answer.qualiopi_difficulty_ids[:1]
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Each invitation gets its own token: the survey's attempt limit
+        # counts per token, so the invitation is answered once, and a trainee
+        # invited to the same survey for two sessions answers each.
+        for vals in vals_list:
+            if not vals.get("invite_token") and self._qualiopi_invitation_vals(vals):
+                vals["invite_token"] = self._generate_invite_token()
+        return super().create(vals_list)
+
+    @api.model
+    def _qualiopi_invitation_vals(self, vals):
+        return any(vals.get(name) for name in ("event_id", "helpdesk_ticket_id", "qualiopi_year"))
+
+    def _qualiopi_is_invitation(self):
+        """Whether our code invited this answer (an attendee or contact of a
+        session, a complainant, a funder of a year); never an answer a visitor
+        started from the survey's public link, nor Odoo's retry of an answer."""
+        self.ensure_one()
+        return bool(self.event_id or self.helpdesk_ticket_id or self.qualiopi_year)
+
+    def _save_lines(self, question, answer, comment=None, overwrite_existing=True):
+        # The answer to an invitation is evidence once completed: nobody
+        # rewrites it afterwards, whatever the route.
+        if self.qualiopi_purpose and self.state == "done" and not self.test_entry:
+            raise UserError(self.env._("This survey has already been answered."))
+        return super()._save_lines(
+            question, answer, comment=comment, overwrite_existing=overwrite_existing
+        )
+
+    # ------------------------------------------------------------------
     # Completion
     # ------------------------------------------------------------------
 
@@ -195,14 +229,17 @@ class SurveyUserInput(models.Model):
         return result
 
     def _qualiopi_check_alerts(self):
-        """Open one difficulty per completed answer below the company threshold."""
+        """Open one difficulty per invitation answered below the company
+        threshold. An answer nobody invited (the survey's public link) opens
+        none: anyone could send it, as often as they like."""
         low = self.filtered(
             lambda a: (
                 a.qualiopi_purpose
                 and not a.test_entry
                 and a.state == "done"
                 and a.qualiopi_is_low
-                and not a.sudo().qualiopi_difficulty_ids
+                and a._qualiopi_is_invitation()
+                and not a._qualiopi_invitation_difficulties()
             )
         )
         for answer in low:
@@ -215,6 +252,21 @@ class SurveyUserInput(models.Model):
                 )
             )
         return low
+
+    def _qualiopi_invitation_difficulties(self):
+        """The difficulties already opened by this answer or by another
+        answer to the same invitation (same token)."""
+        self.ensure_one()
+        domain = [("qualiopi_user_input_id", "=", self.id)]
+        if self.invite_token:
+            domain = [
+                "|",
+                *domain,
+                "&",
+                ("qualiopi_user_input_id.survey_id", "=", self.survey_id.id),
+                ("qualiopi_user_input_id.invite_token", "=", self.invite_token),
+            ]
+        return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
 
     def _qualiopi_free_text(self):
         self.ensure_one()

@@ -79,3 +79,36 @@ class TestAlerts(QualiopiSurveyCommon):
         self._answer_hot(answer, 7)  # (70 x4 + 100) / 5 = 76
         self.assertAlmostEqual(answer.qualiopi_satisfaction, 76.0, places=1)
         self.assertEqual(len(self._difficulties(answer)), 1)
+
+    def test_one_difficulty_per_invitation(self):
+        """A second answer on the same invitation (its token), however it was
+        started, never opens a second difficulty."""
+        answer = self._invite(self.reg_open)
+        self._answer_hot(answer, 2, recommend="No")
+        ticket = self._difficulties(answer)
+        self.assertEqual(len(ticket), 1)
+        second = self.survey_hot._create_answer(
+            partner=self.attendee_open,
+            check_attempts=False,
+            event_id=self.session.id,
+            invite_token=answer.invite_token,
+        )
+        self._answer_hot(second, 1, recommend="No")
+        self.assertTrue(second.qualiopi_is_low)
+        self.assertFalse(self._difficulties(second))
+        self.assertEqual(
+            self.env["helpdesk.ticket"].search_count(
+                [("qualiopi_user_input_id", "in", (answer | second).ids)]
+            ),
+            1,
+        )
+
+    def test_answer_nobody_invited_opens_nothing(self):
+        """An answer started from the survey's public link is not linked to a
+        session, a complaint or a funder's year: no difficulty."""
+        self.survey_hot.access_mode = "public"
+        public_user = self.env.ref("base.public_user")
+        answer = self.survey_hot.with_user(public_user).sudo()._create_answer(user=public_user)
+        self._answer_hot(answer, 0, recommend="No")
+        self.assertTrue(answer.qualiopi_is_low)
+        self.assertFalse(self._difficulties(answer))
