@@ -4,7 +4,8 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .event_type import check_qualiopi_delays, check_qualiopi_surveys
 
@@ -470,25 +471,48 @@ class EventEvent(models.Model):
         self.filtered("qualiopi_survey_error").write({"qualiopi_survey_error": False})
 
     def _qualiopi_cron_send(self, method):
-        """Send session by session configuration errors apart: one badly set
-        session is reported on its record and does not stop the others."""
-        sendable = self.browse()
+        """Send session by session, each in its own savepoint: one session
+        that fails (its configuration, an email that cannot be rendered, a
+        database error) is rolled back whole, its error is recorded on it, and
+        the cron goes on with the others."""
+        answers = self.env["survey.user_input"]
         for event in self:
+            surveys = (
+                event.qualiopi_hot_survey_id
+                | event.qualiopi_client_survey_id
+                | event.qualiopi_trainer_survey_id
+                if method == "_qualiopi_send_end_of_session"
+                else event.qualiopi_cold_survey_id
+            )
             try:
-                surveys = (
-                    event.qualiopi_hot_survey_id
-                    | event.qualiopi_client_survey_id
-                    | event.qualiopi_trainer_survey_id
-                    if method == "_qualiopi_send_end_of_session"
-                    else event.qualiopi_cold_survey_id
-                )
-                surveys._qualiopi_check_sendable()
-                sendable |= event
-            except (UserError, ValidationError) as error:
-                _logger.warning("Qualiopi surveys of %s not sent: %s", event.display_name, error)
-                event.write({"qualiopi_survey_error": str(error)})
-                event.message_post(body=str(error), subtype_xmlid="mail.mt_note")
-        return getattr(sendable, method)() if sendable else self.env["survey.user_input"]
+                with self.env.cr.savepoint():
+                    surveys._qualiopi_check_sendable()
+                    answers |= getattr(event, method)()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                # Another transaction holds the session: the whole cron is
+                # retried later, this is no error of the session.
+                raise
+            except Exception as error:  # noqa: BLE001 - any error stays on its session
+                event._qualiopi_record_survey_error(error)
+        return answers
+
+    def _qualiopi_record_survey_error(self, error):
+        """Store why the session's surveys were not sent, on the session (the
+        warning on its form, the "Survey error" filter) and in its chatter."""
+        self.ensure_one()
+        if isinstance(error, UserError):
+            message = str(error)
+            _logger.warning("Qualiopi surveys of %s not sent: %s", self.display_name, message)
+        else:
+            message = self.env._(
+                "Unexpected error while sending the surveys (%(error)s). The "
+                "session was left as it was; fix it, then send its surveys "
+                "with the buttons.",
+                error=f"{type(error).__name__}: {error}",
+            )
+            _logger.exception("Qualiopi surveys of %s not sent", self.display_name)
+        self.write({"qualiopi_survey_error": message})
+        self.message_post(body=message, subtype_xmlid="mail.mt_note")
 
     @api.model
     def _cron_qualiopi_surveys(self):

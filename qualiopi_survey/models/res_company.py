@@ -1,7 +1,11 @@
 import datetime
+import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+_logger = logging.getLogger(__name__)
 
 
 class ResCompany(models.Model):
@@ -99,7 +103,18 @@ class ResCompany(models.Model):
         due = self.filtered(
             lambda c: c.qualiopi_funder_survey_id and c.qualiopi_funder_survey_year < year
         )
-        return due._qualiopi_send_funder_survey(year)
+        answers = self.env["survey.user_input"]
+        # Company by company: one that fails is rolled back whole and tried
+        # again on the next run; the others are surveyed.
+        for company in due:
+            try:
+                with self.env.cr.savepoint():
+                    answers |= company._qualiopi_send_funder_survey(year)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception:  # noqa: BLE001 - any error stays on its company
+                _logger.exception("Qualiopi funder survey of %s not sent", company.name)
+        return answers
 
     def action_qualiopi_send_funder_survey(self):
         """Survey the funders of the previous year's sessions now."""

@@ -1,4 +1,5 @@
 import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -293,3 +294,76 @@ class TestInvitation(QualiopiSurveyCommon):
             many = idle_queries()
         self.assertEqual(many, few)
         self.assertEqual(len(self._answers(self.survey_hot)), 3)
+
+    def _bad_session_beside(self):
+        """A second session that ended with the good one, its own attendee."""
+        bad = self.session.copy({"name": "Management d'équipe - mars (connexion requise)"})
+        registration = self.env["event.registration"].create(
+            {"event_id": bad.id, "partner_id": self.attendee_cancel.id, "state": "open"}
+        )
+        return bad, registration
+
+    def _assert_nothing_written_for(self, session, partner):
+        self.env.flush_all()
+        self.assertFalse(
+            self.env["survey.user_input"].search_count([("event_id", "=", session.id)]),
+            "no answer left behind for the session in error",
+        )
+        self.assertFalse(
+            self.env["mail.mail"].search_count([("recipient_ids", "in", partner.ids)]),
+            "no email queued for its attendee",
+        )
+        self.assertFalse(session.qualiopi_hot_sent_date)
+
+    @mute_logger("odoo.addons.qualiopi_survey.models.event_event")
+    def test_cron_survey_registered_users_only_beside_a_good_one(self):
+        """A session whose survey only registered users may answer cannot be
+        surveyed: its error is stored and shown on it, the other session's
+        invitations go out in the same run."""
+        bad, _registration = self._bad_session_beside()
+        login_survey = self.survey_hot.copy({"title": "Fin de session (connexion)"})
+        bad.qualiopi_hot_survey_id = login_survey
+        login_survey.users_login_required = True
+        with freeze_time(AFTER_END), self.mock_mail_gateway():
+            self._run_cron()
+        self.assertIn("requires a login", bad.qualiopi_survey_error)
+        self.assertTrue(
+            bad.message_ids.filtered(lambda m: "requires a login" in (m.body or "")),
+            "the error is shown in the session's chatter",
+        )
+        self._assert_nothing_written_for(bad, self.attendee_cancel)
+        self.assertEqual(self._answers(self.survey_hot).event_registration_id, self.attendees)
+        self.assertEqual(self.session.qualiopi_hot_sent_date, AFTER_END)
+        self.assertFalse(self.session.qualiopi_survey_error)
+        # The error is visible where staff look: the session's form and filter.
+        arch = self.env["event.event"].get_view(view_type="form")["arch"]
+        self.assertIn('name="qualiopi_survey_error"', arch)
+        self.assertEqual(
+            self.env["event.event"].search([("qualiopi_survey_error", "!=", False)]), bad
+        )
+
+    @mute_logger("odoo.addons.qualiopi_survey.models.event_event")
+    def test_cron_failure_midway_rolls_back_that_session_only(self):
+        """A session that fails after part of its sending (here its client
+        survey, once its attendees' answers exist) is rolled back whole; the
+        other session is surveyed in the same run."""
+        bad, _registration = self._bad_session_beside()
+        EventEvent = type(self.env["event.event"])
+        invite_partners = EventEvent._qualiopi_invite_partners
+
+        def failing(events, survey_field, partners_getter):
+            if bad in events:
+                raise RuntimeError("SMTP template exploded")
+            return invite_partners(events, survey_field, partners_getter)
+
+        with (
+            freeze_time(AFTER_END),
+            self.mock_mail_gateway(),
+            patch.object(EventEvent, "_qualiopi_invite_partners", failing),
+        ):
+            self._run_cron()
+        self.assertIn("SMTP template exploded", bad.qualiopi_survey_error)
+        self._assert_nothing_written_for(bad, self.attendee_cancel)
+        self.assertEqual(self._answers(self.survey_hot).event_registration_id, self.attendees)
+        self.assertEqual(self._answers(self.survey_client).partner_id, self.client_company)
+        self.assertEqual(self.session.qualiopi_hot_sent_date, AFTER_END)
