@@ -57,8 +57,11 @@ class MediationCommon(QualiopiCommon):
 
     @contextmanager
     def _assert_refused(self, exception, pattern):
-        """The error is raised with a message matching ``pattern``, and the
-        savepoint of ``assertRaises`` proves that nothing was left written."""
+        """The error is raised with a message matching ``pattern``. This
+        proves nothing about what was written: the savepoint of
+        ``assertRaises`` undoes it. Check the state after a refusal with
+        ``assertRefusedOverRpc`` (an ``HttpCase``), where the request's own
+        transaction is rolled back by Odoo as for a real user."""
         with self.assertRaises(exception) as catcher:
             yield catcher
         self.assertRegex(str(catcher.exception), pattern)

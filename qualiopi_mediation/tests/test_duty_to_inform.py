@@ -1,13 +1,15 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
+
+from odoo.addons.qualiopi_reclamation.tests.common import QualiopiRpcMixin
 
 from .common import MediationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDutyToInform(MediationCommon):
+class TestDutyToInform(HttpCase, QualiopiRpcMixin, MediationCommon):
     def _ack_mail(self):
         # By recipient, not by subject: the subject is translated.
         return self._new_mails.filtered(lambda m: self.trainee in m.recipient_ids)
@@ -113,9 +115,19 @@ class TestDutyToInform(MediationCommon):
         ).save()
         self.company.qualiopi_mediator_id = False
         messages_before = ticket.message_ids
-        with self.mock_mail_gateway(), self._assert_refused(UserError, "No mediator is set"):
-            composer.with_context(**action["context"]).action_send_mail()
-        self.assertFalse(self._new_mails)
+        with self.mock_mail_gateway():
+            mails_before = self.env["mail.mail"].search_count([])
+            self.assertRefusedOverRpc(
+                UserError,
+                "No mediator is set",
+                self.user_qualiopi,
+                "mail.compose.message",
+                "action_send_mail",
+                [composer.ids],
+                {"context": {**action["context"], "lang": "en_US"}},
+            )
+            self.assertFalse(self._mails, "no email handed to the mail server")
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
         self.assertFalse(ticket.response_date)
         self.assertEqual(ticket.message_ids, messages_before)
 

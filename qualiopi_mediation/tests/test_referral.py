@@ -1,18 +1,33 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
+
+from odoo.addons.qualiopi_reclamation.tests.common import QualiopiRpcMixin
 
 from .common import MediationCommon
 
+REFERRAL = "qualiopi.mediation.referral"
+
 
 @tagged("post_install", "-at_install")
-class TestReferral(MediationCommon):
+class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._set_mediator()
         cls.activity_type = cls.env.ref("qualiopi_mediation.mail_activity_type_mediation_outcome")
+
+    def _refuse_create(self, exception, pattern, ticket, **values):
+        """A referral refused to a manager creating it over RPC."""
+        self.assertRefusedOverRpc(
+            exception,
+            pattern,
+            self.user_manager,
+            REFERRAL,
+            "create",
+            [{"ticket_id": ticket.id, "mediator_id": self.mediator.id, **values}],
+        )
 
     def _activities(self, referral):
         return self.env["mail.activity"].search(
@@ -59,8 +74,7 @@ class TestReferral(MediationCommon):
         difficulty = self._create_complaint(qualiopi_nature="difficulty")
         with self.assertRaises(UserError):
             difficulty.with_user(self.user_manager).action_qualiopi_refer_to_mediation()
-        with self._assert_refused(ValidationError, "only a complaint"):
-            self._create_referral(difficulty)
+        self._refuse_create(ValidationError, "only a complaint", difficulty)
         self.assertFalse(
             self.env["qualiopi.mediation.referral"].search_count(
                 [("ticket_id", "=", difficulty.id)]
@@ -144,10 +158,13 @@ class TestReferral(MediationCommon):
     @freeze_time("2026-03-10 09:00:00")
     def test_referral_date_in_future_refused(self):
         ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
-        with self._assert_refused(ValidationError, "is in the future"):
-            self._create_referral(ticket, referral_date="2026-03-11")
-        with self._assert_refused(ValidationError, "before the complaint was received"):
-            self._create_referral(ticket, referral_date="2026-03-01")
+        self._refuse_create(ValidationError, "is in the future", ticket, referral_date="2026-03-11")
+        self._refuse_create(
+            ValidationError,
+            "before the complaint was received",
+            ticket,
+            referral_date="2026-03-01",
+        )
         self.assertFalse(ticket.mediation_referral_ids)
         self.assertFalse(ticket.mediation_state)
 
@@ -155,22 +172,32 @@ class TestReferral(MediationCommon):
     def test_outcome_before_referral_refused(self):
         ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
         referral = self._create_referral(ticket, referral_date="2026-03-05")
-        with self._assert_refused(ValidationError, "cannot be before its referral date"):
-            referral.write({"state": "agreement", "outcome_date": "2026-03-04"})
-        self.assertEqual(referral.state, "referred")
-        self.assertFalse(referral.outcome_date)
-        with self._assert_refused(ValidationError, "outcome date of .* is in the future"):
-            referral.write({"state": "agreement", "outcome_date": "2026-03-11"})
-        with self._assert_refused(ValidationError, "record the date of its outcome"):
-            referral.write({"state": "no_agreement"})
-        self.assertEqual(referral.state, "referred")
-        with self._assert_refused(ValidationError, "cannot be before its referral date"):
-            self._create_referral(
-                ticket,
-                referral_date="2026-03-06",
-                state="agreement",
-                outcome_date="2026-03-05",
+        for values, pattern in (
+            ({"state": "agreement", "outcome_date": "2026-03-04"}, "cannot be before its referral"),
+            (
+                {"state": "agreement", "outcome_date": "2026-03-11"},
+                "outcome date of .* in the future",
+            ),
+            ({"state": "no_agreement"}, "record the date of its outcome"),
+        ):
+            self.assertRefusedOverRpc(
+                ValidationError,
+                pattern,
+                self.user_manager,
+                REFERRAL,
+                "write",
+                [referral.ids, values],
             )
+            self.assertEqual(referral.state, "referred")
+            self.assertFalse(referral.outcome_date)
+        self._refuse_create(
+            ValidationError,
+            "cannot be before its referral date",
+            ticket,
+            referral_date="2026-03-06",
+            state="agreement",
+            outcome_date="2026-03-05",
+        )
         self.assertEqual(ticket.mediation_referral_ids, referral)
 
     def test_referral_with_outcome_cannot_be_deleted(self):
@@ -179,8 +206,9 @@ class TestReferral(MediationCommon):
         with freeze_time("2026-03-10 09:00:00"):
             referral = self._create_referral(ticket)
             referral.action_inadmissible()
-        with self._assert_refused(UserError, "cannot be deleted"):
-            referral.unlink()
+        self.assertRefusedOverRpc(
+            UserError, "cannot be deleted", self.user_manager, REFERRAL, "unlink", [referral.ids]
+        )
         self.assertTrue(referral.exists())
 
     def test_cron_cost_does_not_grow_with_untouched_referrals(self):

@@ -1,13 +1,15 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from odoo.addons.qualiopi_reclamation.tests.common import QualiopiRpcMixin
 
 from .common import MediationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestMediationSecurity(MediationCommon):
+class TestMediationSecurity(HttpCase, QualiopiRpcMixin, MediationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -42,13 +44,22 @@ class TestMediationSecurity(MediationCommon):
         referral = self.referral.with_user(self.user_auditor)
         self.assertEqual(referral.mediator_reference, "MC-SECRET-1")
         self.assertTrue(self.ticket.with_user(self.user_auditor).mediation_can_read_files)
-        with self.assertRaises(AccessError):
-            referral.mediator_reference = "changed"
-        with self.assertRaises(AccessError):
-            self._create_referral(self.ticket, user=self.user_auditor)
-        with self.assertRaises(AccessError):
-            self.mediator.with_user(self.user_auditor).phone = "0"
+        # Refused over RPC, as the auditor's client would call: the state
+        # read afterwards is what the refused requests left.
+        referrals_before = Referral.search_count([])
+        for model, method, args in (
+            (Referral._name, "write", [self.referral.ids, {"mediator_reference": "changed"}]),
+            (
+                Referral._name,
+                "create",
+                [{"ticket_id": self.ticket.id, "mediator_id": self.mediator.id}],
+            ),
+            ("qualiopi.mediator", "write", [self.mediator.ids, {"phone": "0"}]),
+        ):
+            self.assertRefusedOverRpc(AccessError, ".", self.user_auditor, model, method, args)
         self.assertEqual(self.referral.mediator_reference, "MC-SECRET-1")
+        self.assertEqual(Referral.search_count([]), referrals_before)
+        self.assertNotEqual(self.mediator.phone, "0")
 
     def test_plain_user_sees_only_the_state(self):
         ticket = self.ticket.with_user(self.user_qualiopi)

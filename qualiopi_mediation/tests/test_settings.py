@@ -1,11 +1,13 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
+
+from odoo.addons.qualiopi_reclamation.tests.common import QualiopiRpcMixin
 
 from .common import MediationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestMediationSettings(MediationCommon):
+class TestMediationSettings(HttpCase, QualiopiRpcMixin, MediationCommon):
     def _settings_warning(self):
         return Form(self.env["res.config.settings"]).qualiopi_mediator_missing
 
@@ -33,20 +35,34 @@ class TestMediationSettings(MediationCommon):
 
     def test_mediator_needs_website_and_postal_address(self):
         Mediator = self.env["qualiopi.mediator"]
-        with self._assert_refused(ValidationError, "must be a web address"):
-            Mediator.create(
+        for values, pattern in (
+            (
                 {
                     "name": "Sans site",
                     "website": "mediateur.example.org",
                     "street": "1 rue A",
                     "zip": "75001",
                     "city": "Paris",
-                }
+                },
+                "must be a web address",
+            ),
+            (
+                {"name": "Sans adresse", "website": "https://m.example.org"},
+                "postal address .* is incomplete",
+            ),
+        ):
+            self.assertRefusedOverRpc(
+                ValidationError, pattern, self.user_manager, Mediator._name, "create", [values]
             )
-        with self._assert_refused(ValidationError, "postal address .* is incomplete"):
-            Mediator.create({"name": "Sans adresse", "website": "https://m.example.org"})
-        with self._assert_refused(ValidationError, "cannot be dated in the future"):
-            self.mediator.convention_date = "2999-01-01"
+        self.assertRefusedOverRpc(
+            ValidationError,
+            "cannot be dated in the future",
+            self.user_manager,
+            Mediator._name,
+            "write",
+            [self.mediator.ids, {"convention_date": "2999-01-01"}],
+        )
+        self.assertNotEqual(str(self.mediator.convention_date), "2999-01-01")
         self.assertFalse(Mediator.search([("name", "in", ("Sans site", "Sans adresse"))]))
         self.assertEqual(self.mediator.postal_address, "5 allée des Tests, 69003 Lyon, France")
 

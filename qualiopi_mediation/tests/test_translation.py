@@ -1,13 +1,15 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.qualiopi_reclamation.tests.common import QualiopiRpcMixin
 
 from .common import MediationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestMediationFrench(MediationCommon):
+class TestMediationFrench(HttpCase, QualiopiRpcMixin, MediationCommon):
     """French complainants read the notice, French users the errors, in French."""
 
     @classmethod
@@ -42,9 +44,14 @@ class TestMediationFrench(MediationCommon):
         referral = Referral.create(
             {"ticket_id": ticket.id, "mediator_id": self.mediator.id, "referral_date": "2026-03-05"}
         )
-        with self._assert_refused(
-            ValidationError, "ne peut pas être antérieure à sa date de saisine"
-        ):
-            referral.write({"state": "agreement", "outcome_date": "2026-03-04"})
+        self.assertRefusedOverRpc(
+            ValidationError,
+            "ne peut pas être antérieure à sa date de saisine",
+            self.user_manager,
+            Referral._name,
+            "write",
+            [referral.ids, {"state": "agreement", "outcome_date": "2026-03-04"}],
+            {"context": {"lang": "fr_FR"}},
+        )
         self.assertEqual(ticket.mediation_referral_ids, referral)
         self.assertFalse(referral.outcome_date)

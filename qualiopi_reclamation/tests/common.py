@@ -1,3 +1,5 @@
+import json
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -117,3 +119,49 @@ class QualiopiCommon(MailCommon):
         if user:
             Ticket = Ticket.with_user(user)
         return Ticket.create(self._complaint_values(**values))
+
+
+class QualiopiRpcMixin:
+    """For HttpCase tests: call the ORM as a client does, over JSON-RPC
+    (``/web/dataset/call_kw``), as a given user.
+
+    A refused call is checked without ``assertRaises``: its savepoint would
+    undo what the code wrote before raising, and prove nothing. Here Odoo's
+    request handling rolls back the request's transaction, as it does for a
+    real user, and the test reads what that left behind."""
+
+    def _call_kw(self, user, model, method, args, kwargs=None):
+        """The JSON-RPC response of ``model.method(*args, **kwargs)`` run by
+        ``user``: ``{"result": ...}`` or ``{"error": ...}``."""
+        self.env.flush_all()
+        self.authenticate(user.login, user.login)
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": {"context": {"lang": "en_US"}, **(kwargs or {})},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        return response.json()
+
+    def assertRefusedOverRpc(self, exception, pattern, user, model, method, args, kwargs=None):
+        """The call is refused with ``exception`` and a message matching
+        ``pattern``; the caller then checks that nothing was left written."""
+        reply = self._call_kw(user, model, method, args, kwargs)
+        self.assertIn("error", reply, f"{model}.{method} was not refused: {reply}")
+        data = reply["error"]["data"]
+        self.assertEqual(data["name"], f"{exception.__module__}.{exception.__name__}")
+        self.assertRegex(data["message"], pattern)
+        return data

@@ -1,66 +1,110 @@
-from freezegun import freeze_time
+from datetime import datetime, timedelta
 
+from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import QualiopiCommon
+from .common import QualiopiCommon, QualiopiRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestBadInput(QualiopiCommon):
+class TestBadInput(HttpCase, QualiopiRpcMixin, QualiopiCommon):
+    """Refused input leaves nothing behind. The refusals are made over
+    JSON-RPC, as a client makes them, and the state is read in the
+    transaction that the failed request left: not after ``assertRaises``,
+    whose savepoint would hide what the code wrote before raising."""
+
     def assertRefused(self, message, func, *args, **kwargs):
-        """Odoo's assertRaises rolls back to a savepoint; check the message too."""
+        """The message of a refusal (nothing is checked about the state)."""
         with self.assertRaises(ValidationError) as caught:
             func(*args, **kwargs)
         self.assertIn(message, str(caught.exception))
 
-    def _assert_nothing_saved(self, before):
-        self.assertEqual(
+    def _state(self):
+        """What a refused call must not change: the register's records, the
+        emails queued, and the emails handed to the mail server."""
+        self.env.flush_all()
+        return (
             self.env["helpdesk.ticket"].search_count([("qualiopi_nature", "!=", False)]),
-            before,
+            self.env["mail.mail"].search_count([]),
+            len(self._mails),
         )
 
-    @freeze_time("2026-03-02 09:00:00")
+    def _values(self, **values):
+        return {
+            key: fields.Datetime.to_string(value) if isinstance(value, datetime) else value
+            for key, value in self._complaint_values(**values).items()
+        }
+
     def test_future_received_date(self):
-        before = self.env["helpdesk.ticket"].search_count([("qualiopi_nature", "!=", False)])
+        tomorrow = fields.Datetime.now() + timedelta(days=1)
         with self.mock_mail_gateway():
-            self.assertRefused(
+            before = self._state()
+            self.assertRefusedOverRpc(
+                ValidationError,
                 "in the future",
-                self._create_complaint,
-                received_date="2026-03-03 09:00:00",
+                self.user_qualiopi,
+                "helpdesk.ticket",
+                "create",
+                [self._values(received_date=tomorrow)],
             )
-        self._assert_nothing_saved(before)
-        self.assertFalse(self._new_mails, "no acknowledgement for a refused record")
+            self.assertEqual(self._state(), before, "no record, no acknowledgement")
 
     def test_nature_without_stakeholder_type(self):
-        before = self.env["helpdesk.ticket"].search_count([("qualiopi_nature", "!=", False)])
-        self.assertRefused("stakeholder type", self._create_complaint, stakeholder_type=False)
-        self._assert_nothing_saved(before)
+        with self.mock_mail_gateway():
+            before = self._state()
+            self.assertRefusedOverRpc(
+                ValidationError,
+                "stakeholder type",
+                self.user_qualiopi,
+                "helpdesk.ticket",
+                "create",
+                [self._values(stakeholder_type=False)],
+            )
+            self.assertEqual(self._state(), before)
 
     def test_oral_complaint_needs_transcriber(self):
-        before = self.env["helpdesk.ticket"].search_count([("qualiopi_nature", "!=", False)])
-        # A complaint received by phone by a staff user records them automatically.
-        ticket = self._create_complaint(user=self.user_qualiopi, channel_id=self.channel_phone.id)
-        self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
-        self.assertRefused("transcribed", ticket.write, {"transcribed_by_id": False})
-        self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
-        self._assert_nothing_saved(before + 1)
+        with self.mock_mail_gateway():
+            before = self._state()
+            # A complaint received by phone by a staff user records them automatically.
+            ticket = self._create_complaint(
+                user=self.user_qualiopi, channel_id=self.channel_phone.id
+            )
+            self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
+            after_creation = self._state()
+            self.assertEqual(after_creation[0], before[0] + 1)
+            self.assertRefusedOverRpc(
+                ValidationError,
+                "transcribed",
+                self.user_qualiopi,
+                "helpdesk.ticket",
+                "write",
+                [ticket.ids, {"transcribed_by_id": False}],
+            )
+            self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
+            self.assertEqual(self._state(), after_creation)
 
-    @freeze_time("2026-03-05 09:00:00")
     def test_acknowledgement_before_receipt_refused(self):
         self.company.qualiopi_auto_ack = False
-        ticket = self._create_complaint(received_date="2026-03-04 09:00:00")
-        self.assertRefused(
-            "before the date",
-            ticket.write,
-            {"ack_date": "2026-03-03 09:00:00", "ack_method": "letter"},
-        )
-        self.assertRefused(
-            "in the future",
-            ticket.write,
-            {"ack_date": "2026-03-06 09:00:00", "ack_method": "letter"},
-        )
-        self.assertFalse(ticket.ack_date)
+        now = fields.Datetime.now().replace(microsecond=0)
+        ticket = self._create_complaint(received_date=now - timedelta(days=1))
+        for ack_date, message in (
+            (now - timedelta(days=2), "before the date"),
+            (now + timedelta(days=1), "in the future"),
+        ):
+            self.assertRefusedOverRpc(
+                ValidationError,
+                message,
+                self.user_manager,
+                "helpdesk.ticket",
+                "write",
+                [
+                    ticket.ids,
+                    {"ack_date": fields.Datetime.to_string(ack_date), "ack_method": "letter"},
+                ],
+            )
+            self.assertFalse(ticket.ack_date)
+            self.assertFalse(ticket.ack_method)
 
     def test_registration_of_another_session_refused(self):
         other_event = self.event.copy({"name": "Autre session"})
