@@ -619,10 +619,23 @@ class HelpdeskTicket(models.Model):
         ticket = self.sudo()
         if not ticket.response_date:
             return False
+        # The evidence must belong to this record (a link given on creation could
+        # point to another record's message or file).
         if ticket.response_method == "email":
-            return bool(ticket.response_message_id)
+            message = ticket.response_message_id
+            return bool(
+                message
+                and message.model == ticket._name
+                and message.res_id == ticket.id
+                and (not ticket.partner_id or ticket.partner_id in message.partner_ids)
+            )
         if ticket.response_method == "letter":
-            return bool(ticket.response_attachment_id)
+            attachment = ticket.response_attachment_id
+            return bool(
+                attachment
+                and attachment.res_model == ticket._name
+                and attachment.res_id == ticket.id
+            )
         return False
 
     def _qualiopi_evidence_records(self):

@@ -43,6 +43,23 @@ class TestEvidence(QualiopiCommon):
             ticket.write({"response_method": "letter", "stage_id": self.stage_done.id})
 
     @freeze_time("2026-03-05 10:00:00")
+    def test_answer_evidence_belongs_to_the_record(self):
+        answered = self._create_complaint(received_date="2026-03-02 09:00:00")
+        message = self._record_answer(answered)
+        values = self._complaint_values(
+            received_date="2026-03-02 09:00:00",
+            response_date="2026-03-04 10:00:00",
+            response_method="email",
+            response_message_id=message.id,
+        )
+        # Created by a user (as an import would) with another record's answer.
+        ticket = self.env["helpdesk.ticket"].with_user(self.user_qualiopi).create(values)
+        with self.assertRaises(ValidationError):
+            ticket.with_user(self.user_qualiopi).stage_id = self.stage_done
+        answered.with_user(self.user_qualiopi).stage_id = self.stage_done
+        self.assertTrue(answered.stage_id.closed)
+
+    @freeze_time("2026-03-05 10:00:00")
     def test_answer_by_letter_needs_its_scan(self):
         ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
         wizard = self._record_answer_wizard(ticket, response_method="phone")
