@@ -20,6 +20,8 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "wizard/qualiopi_acknowledge_wizard_views.xml",
+        "wizard/qualiopi_response_wizard_views.xml",
+        "wizard/qualiopi_evidence_correction_wizard_views.xml",
         "wizard/qualiopi_public_holiday_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_channel_views.xml",

@@ -196,6 +196,7 @@ class HelpdeskTicket(models.Model):
 
     def _qualiopi_record_mediation_information(self):
         """Keep, as evidence, the first sent message that named the mediator."""
+        self.check_access("write")
         for ticket in self.filtered(lambda t: not t.mediation_informed_date):
             mediator = ticket.company_id.sudo().qualiopi_mediator_id
             if not mediator:

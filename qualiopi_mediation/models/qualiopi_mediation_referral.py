@@ -1,6 +1,7 @@
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -30,6 +31,7 @@ class QualiopiMediationReferral(models.Model):
     _name = "qualiopi.mediation.referral"
     _description = "Mediation referral"
     _inherit = ["mail.thread", "mail.activity.mixin"]
+    _qualiopi_evidence = True
     _order = "referral_date desc, id desc"
     _check_company_auto = True
 
@@ -416,7 +418,9 @@ class QualiopiMediationReferral(models.Model):
                         "res_id": referral.id,
                         "activity_type_id": activity_type.id,
                         "summary": summary,
-                        "note": self.env._(
+                        # HTML: the names go in as text.
+                        "note": Markup("<p>%s</p>")
+                        % self.env._(
                             "%(summary)s for %(referral)s (%(ticket)s): the mediator "
                             "%(mediator)s should give the outcome by %(deadline)s. "
                             "Ask the mediator and record the outcome.",

@@ -6,3 +6,4 @@ from . import test_translation
 from . import test_portal
 from . import test_report
 from . import test_tour
+from . import test_auditor_http

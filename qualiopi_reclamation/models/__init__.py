@@ -7,6 +7,9 @@ from . import res_config_settings
 from . import resource_calendar
 from . import resource_calendar_leaves
 from . import mail_thread
+from . import mail_message
+from . import mail_activity
+from . import mail_scheduled_message
 from . import helpdesk_ticket
 from . import event_event
 from . import res_partner

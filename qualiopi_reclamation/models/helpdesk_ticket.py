@@ -2,9 +2,10 @@ import bisect
 import datetime
 
 import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 QUALIOPI_NATURES = [
     ("complaint", "Complaint"),
@@ -36,6 +37,32 @@ ACK_METHODS = [
     ("in_person", "In person"),
     ("other", "Other"),
 ]
+# How an answer given outside the answer composer can be recorded; a complaint
+# is answered in writing, so only a letter (with its scan) closes one.
+RESPONSE_METHODS = [
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("phone", "Phone"),
+    ("in_person", "In person"),
+]
+# Evidence that only the application records (the acknowledgement and answer
+# flows, run as superuser after the user's write access was checked) and that a
+# manager corrects through the correction wizard: never written by a user.
+RECORDED_EVIDENCE_FIELDS = (
+    "ack_date",
+    "ack_method",
+    "ack_user_id",
+    "ack_note",
+    "ack_message_id",
+    "response_date",
+    "response_method",
+    "response_user_id",
+    "response_note",
+    "response_message_id",
+    "response_attachment_id",
+)
+# Evidence typed by the user when the record is entered, then set once.
+SET_ONCE_EVIDENCE_FIELDS = ("received_date", "transcription_date", "transcribed_by_id")
 QUALIOPI_STATUSES = [
     ("new", "To acknowledge"),
     ("acknowledged", "Acknowledged"),
@@ -146,8 +173,18 @@ class HelpdeskTicket(models.Model):
     response_reminder_date = fields.Datetime(compute="_compute_qualiopi_deadlines", store=True)
     response_date = fields.Datetime(string="Answered on", tracking=True, copy=False, index=True)
     response_user_id = fields.Many2one(comodel_name="res.users", string="Answered by", copy=False)
+    response_method = fields.Selection(
+        selection=RESPONSE_METHODS, string="Answered how", tracking=True, copy=False
+    )
+    response_note = fields.Text(string="Answer note", copy=False)
     response_message_id = fields.Many2one(
         comodel_name="mail.message", string="Answer message", copy=False
+    )
+    response_attachment_id = fields.Many2one(
+        comodel_name="ir.attachment",
+        string="Answer letter",
+        copy=False,
+        help="The scan of the answer sent by letter.",
     )
     is_overdue = fields.Boolean(
         string="Overdue",
@@ -554,9 +591,10 @@ class HelpdeskTicket(models.Model):
     def _qualiopi_missing_for_closing(self):
         """What must be recorded before the record may close, or an empty string."""
         self.ensure_one()
-        if self.qualiopi_nature == "complaint" and not self.response_date:
+        if self.qualiopi_nature == "complaint" and not self._qualiopi_has_answer_evidence():
             return self.env._(
-                "a complaint needs a written answer sent to the complainant (button 'Send answer')."
+                "a complaint needs a written answer sent to the complainant (button 'Send "
+                "answer', or 'Record answer' for a letter with its scan)."
             )
         if self.qualiopi_nature == "hazard" and not (
             self.hazard_measure
@@ -573,6 +611,35 @@ class HelpdeskTicket(models.Model):
         if self.qualiopi_nature == "difficulty" and not self.difficulty_handling:
             return self.env._("a difficulty needs a description of how it was handled.")
         return ""
+
+    def _qualiopi_has_answer_evidence(self):
+        """Whether the answer is proven: the message sent through the answer
+        composer, or a letter with its scan. A typed date alone proves nothing."""
+        self.ensure_one()
+        ticket = self.sudo()
+        if not ticket.response_date:
+            return False
+        # The evidence must belong to this record (a link given on creation could
+        # point to another record's message or file).
+        if ticket.response_method == "email":
+            message = ticket.response_message_id
+            return bool(
+                message
+                and message.model == ticket._name
+                and message.res_id == ticket.id
+                and (not ticket.partner_id or ticket.partner_id in message.partner_ids)
+            )
+        if ticket.response_method == "letter":
+            attachment = ticket.response_attachment_id
+            return bool(
+                attachment
+                and attachment.res_model == ticket._name
+                and attachment.res_id == ticket.id
+            )
+        return False
+
+    def _qualiopi_evidence_records(self):
+        return self.sudo().filtered("qualiopi_nature").with_env(self.env)
 
     @api.onchange("event_registration_id")
     def _onchange_event_registration_id(self):
@@ -614,24 +681,50 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        protected = {"ack_date", "response_date"} & set(vals)
-        if (
-            protected
-            and not self.env.su
-            and not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager")
-        ):
-            for ticket in self:
-                for field_name in protected:
-                    if ticket[field_name] and vals[field_name] != ticket[field_name]:
-                        raise UserError(
-                            self.env._(
-                                "The %(field)s of %(ticket)s is evidence for the "
-                                "audit: only a Qualiopi manager can change it once set.",
-                                field=self._fields[field_name].get_description(self.env)["string"],
-                                ticket=ticket.display_name,
-                            )
-                        )
+        if not self.env.su:
+            self._qualiopi_check_evidence_write_values(vals)
         return super().write(vals)
+
+    def _qualiopi_check_evidence_write_values(self, vals):
+        """Refuse a user's write of evidence: recorded evidence is written by
+        the application only, typed evidence once (the correction wizard, for
+        managers, writes as superuser)."""
+        recorded = [fname for fname in RECORDED_EVIDENCE_FIELDS if fname in vals]
+        if recorded:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s: evidence recorded by the application (acknowledgement "
+                    "and answer buttons) cannot be typed in. A Qualiopi manager corrects "
+                    "it with 'Correct evidence', giving a reason.",
+                    fields=", ".join(self._qualiopi_field_label(fname) for fname in recorded),
+                )
+            )
+        for fname in SET_ONCE_EVIDENCE_FIELDS:
+            if fname not in vals:
+                continue
+            field = self._fields[fname]
+            for ticket in self:
+                old = ticket[fname]
+                new = field.convert_to_record(field.convert_to_cache(vals[fname], ticket), ticket)
+                if ticket.qualiopi_nature and old and old != new:
+                    raise AccessError(
+                        self.env._(
+                            "The %(field)s of %(ticket)s is evidence for the audit: it is "
+                            "set once. A Qualiopi manager corrects it with 'Correct "
+                            "evidence', giving a reason.",
+                            field=self._qualiopi_field_label(fname),
+                            ticket=ticket.display_name,
+                        )
+                    )
+
+    @api.model
+    def _qualiopi_field_label(self, fname):
+        return self._fields[fname].get_description(self.env)["string"]
+
+    def _qualiopi_write_evidence(self, vals):
+        """Write evidence on behalf of a flow that checked the user's right."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_acknowledged(self):
@@ -699,6 +792,7 @@ class HelpdeskTicket(models.Model):
         Records already acknowledged are skipped, so that acknowledging twice
         sends nothing.
         """
+        self.check_access("write")
         template = self.env.ref("qualiopi_reclamation.mail_template_acknowledgement")
         to_ack = self.filtered(lambda t: t.qualiopi_nature and not t.ack_date)
         missing_email = to_ack.filtered(lambda t: not (t.partner_id.email or t.partner_email))
@@ -718,7 +812,7 @@ class HelpdeskTicket(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
-            ticket.write(
+            ticket._qualiopi_write_evidence(
                 {
                     "ack_date": fields.Datetime.now(),
                     "ack_method": "email",
@@ -730,6 +824,7 @@ class HelpdeskTicket(models.Model):
 
     def action_qualiopi_record_acknowledgement(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Record acknowledgement"),
@@ -742,6 +837,7 @@ class HelpdeskTicket(models.Model):
     def action_qualiopi_send_response(self):
         """Open the composer preset with the answer template."""
         self.ensure_one()
+        self.check_access("write")
         if not self.qualiopi_nature:
             raise UserError(self.env._("This ticket is not a Qualiopi record."))
         if not (self.partner_id.email or self.partner_email):
@@ -773,23 +869,63 @@ class HelpdeskTicket(models.Model):
         }
 
     def _qualiopi_record_response(self, messages):
-        """Called by the composer once the answer is posted."""
+        """Called by the composer once the answer is posted: the message sent to
+        the complainant is the evidence of the answer."""
+        self.check_access("write")
         now = fields.Datetime.now()
         for ticket in self:
             message = messages.filtered(lambda m, t=ticket: m.res_id == t.id)[:1]
-            values = {
-                "response_date": now,
-                "response_user_id": self.env.user.id,
-                "response_message_id": message.id,
-            }
+            if not message or (ticket.partner_id and ticket.partner_id not in message.partner_ids):
+                raise UserError(
+                    self.env._(
+                        "%(ticket)s: the answer must be sent to the complainant (%(partner)s).",
+                        ticket=ticket.display_name,
+                        partner=ticket.partner_id.display_name or ticket.partner_email or "",
+                    )
+                )
             if ticket.response_date:
                 # A second answer is kept in the chatter; the first stays the
                 # evidence of the deadline being met.
-                values.pop("response_date")
-            ticket.sudo().write(values)
+                continue
+            ticket._qualiopi_write_evidence(
+                {
+                    "response_date": now,
+                    "response_method": "email",
+                    "response_user_id": self.env.user.id,
+                    "response_message_id": message.id,
+                }
+            )
+
+    def action_qualiopi_record_response(self):
+        """Record an answer given by letter (with its scan), phone or in person."""
+        self.ensure_one()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record answer"),
+            "res_model": "qualiopi.response.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_qualiopi_correct_evidence(self):
+        self.ensure_one()
+        if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager"):
+            raise AccessError(self.env._("Only a Qualiopi manager can correct evidence."))
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correct evidence"),
+            "res_model": "qualiopi.evidence.correction.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
 
     def action_qualiopi_create_improvement_action(self):
         self.ensure_one()
+        self.check_access("write")
         action_type = self.env.context.get("qualiopi_action_type") or (
             "preventive" if self.is_recurrent else "corrective"
         )
@@ -912,7 +1048,10 @@ class HelpdeskTicket(models.Model):
                             "res_id": ticket.id,
                             "activity_type_id": activity_type.id,
                             "summary": summary,
-                            "note": self.env._(
+                            # The note is HTML: the ticket's name (typed by the
+                            # complainant) goes in as text.
+                            "note": Markup("<p>%s</p>")
+                            % self.env._(
                                 "%(summary)s for %(ticket)s: deadline %(deadline)s.",
                                 summary=summary,
                                 ticket=ticket.display_name,

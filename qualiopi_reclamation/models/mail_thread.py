@@ -21,8 +21,42 @@ def is_auto_reply(message):
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
+    # Models whose records are Qualiopi evidence set it: on them, a message, a
+    # note, an activity or a scheduled message needs write access to the record,
+    # whatever `_mail_post_access` and following say, so that a reader (the
+    # auditor) only reads.
+    _qualiopi_evidence = False
+
     @api.model
     def _message_route_process(self, message, message_dict, routes):
         if is_auto_reply(message):
             self = self.with_context(qualiopi_no_auto_ack=True)
         return super()._message_route_process(message, message_dict, routes)
+
+    def _qualiopi_evidence_records(self):
+        """The records of ``self`` whose chatter is evidence."""
+        return self if self._qualiopi_evidence else self.browse()
+
+    def _qualiopi_check_evidence_write(self):
+        """Refuse a chatter change (message, note, activity) on evidence records
+        to an internal user who may not write them. Portal users keep their own
+        rules (their own records, by token); server flows run as superuser."""
+        if self.env.su or self.env.user.share:
+            return
+        self._qualiopi_evidence_records().check_access("write")
+
+    def _qualiopi_evidence_unwritable(self):
+        """The evidence records of ``self`` the (internal) user may not write."""
+        if self.env.su or self.env.user.share:
+            return self.browse()
+        evidence = self._qualiopi_evidence_records()
+        return evidence - evidence._filtered_access("write")
+
+    def _thread_to_store(self, store, /, *, fields=None, request_list=None):
+        result = super()._thread_to_store(store, fields=fields, request_list=request_list)
+        if request_list is not None:
+            # The chatter hides its composer on a record that only accepts
+            # messages from its editors.
+            for thread in self._qualiopi_evidence_unwritable():
+                store.add(thread, {"canPostOnReadonly": False}, as_thread=True)
+        return result

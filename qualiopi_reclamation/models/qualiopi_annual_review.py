@@ -4,6 +4,19 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+# Written by the server only: the approval (by a manager) and the figures (built
+# from the register, rendered by QWeb, hence stored unsanitised).
+SERVER_FIELDS = (
+    "state",
+    "approver_id",
+    "approval_date",
+    "figures",
+    "figures_html",
+    "figures_date",
+    "complaint_count",
+    "record_count",
+)
+
 
 class QualiopiAnnualReview(models.Model):
     """The yearly review (bilan annuel) of complaints, difficulties and hazards:
@@ -12,6 +25,7 @@ class QualiopiAnnualReview(models.Model):
     _name = "qualiopi.annual.review"
     _description = "Qualiopi Annual Review"
     _inherit = ["mail.thread", "mail.activity.mixin"]
+    _qualiopi_evidence = True
     _order = "year desc, id desc"
     _check_company_auto = True
 
@@ -87,9 +101,19 @@ class QualiopiAnnualReview(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self.browse()._check_server_fields(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        if self.env.su:
+            return super().write(vals)
+        self._check_server_fields(vals)
         locked = set(vals) - {"message_main_attachment_id", "activity_ids"}
-        if locked and not self.env.context.get("qualiopi_review_approving"):
+        if locked:
             approved = self.filtered(lambda review: review.state == "approved")
             if approved:
                 raise UserError(
@@ -100,6 +124,28 @@ class QualiopiAnnualReview(models.Model):
                     )
                 )
         return super().write(vals)
+
+    def _check_server_fields(self, vals):
+        # The form sends the state it shows: an unchanged state changes nothing.
+        forced = [
+            fname
+            for fname in SERVER_FIELDS
+            if fname in vals
+            and not (
+                fname == "state"
+                and all(state == vals["state"] for state in (self.mapped("state") or ["draft"]))
+            )
+        ]
+        if forced:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of an annual review are set by the application: the "
+                    "figures by 'Compute figures', the approval by a Qualiopi manager.",
+                    fields=", ".join(
+                        self._fields[fname].get_description(self.env)["string"] for fname in forced
+                    ),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
@@ -117,6 +163,7 @@ class QualiopiAnnualReview(models.Model):
         )
 
     def action_compute_figures(self):
+        self.check_access("write")
         for review in self:
             if review.state != "draft":
                 raise UserError(self.env._("The figures of an approved review are frozen."))
@@ -129,7 +176,7 @@ class QualiopiAnnualReview(models.Model):
             # The snapshot as plain JSON: dates (and whatever other addons
             # add) become strings.
             figures = json.loads(json.dumps(figures, default=str))
-            review.write(
+            review.sudo().write(
                 {
                     "figures": figures,
                     "figures_html": html,
@@ -143,6 +190,7 @@ class QualiopiAnnualReview(models.Model):
     def action_approve(self):
         if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager"):
             raise AccessError(self.env._("Only a Qualiopi manager can approve the annual review."))
+        self.check_access("write")
         for review in self:
             if review.state != "draft":
                 raise UserError(self.env._("%(review)s is already approved.", review=review.name))
@@ -160,7 +208,7 @@ class QualiopiAnnualReview(models.Model):
                         review=review.name,
                     )
                 )
-            review.with_context(qualiopi_review_approving=True).write(
+            review.sudo().write(
                 {
                     "state": "approved",
                     "approver_id": self.env.user.id,
@@ -172,9 +220,8 @@ class QualiopiAnnualReview(models.Model):
     def action_reset_draft(self):
         if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager"):
             raise AccessError(self.env._("Only a Qualiopi manager can reset an annual review."))
-        self.with_context(qualiopi_review_approving=True).write(
-            {"state": "draft", "approver_id": False, "approval_date": False}
-        )
+        self.check_access("write")
+        self.sudo().write({"state": "draft", "approver_id": False, "approval_date": False})
         return True
 
     def action_print(self):

@@ -6,6 +6,7 @@ class QualiopiImprovementAction(models.Model):
     _name = "qualiopi.improvement.action"
     _description = "Qualiopi Improvement Action"
     _inherit = ["mail.thread", "mail.activity.mixin"]
+    _qualiopi_evidence = True
     _order = "date_deadline, id desc"
     _check_company_auto = True
 

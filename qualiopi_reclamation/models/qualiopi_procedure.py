@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -15,6 +17,7 @@ class QualiopiProcedure(models.Model):
     _name = "qualiopi.procedure"
     _description = "Qualiopi Procedure"
     _inherit = ["mail.thread"]
+    _qualiopi_evidence = True
     _rec_name = "company_id"
 
     company_id = fields.Many2one(
@@ -81,18 +84,22 @@ class QualiopiProcedure(models.Model):
 
     @api.model
     def _qualiopi_default_introduction(self, company):
-        return self.env._(
-            "<p>%(company)s records every complaint, difficulty and hazard raised by "
-            "its stakeholders (trainees, client companies, funders, trainers, "
-            "subcontractors and staff), acknowledges complaints in writing, answers "
-            "them within a committed deadline, analyses their causes and turns them "
-            "into improvement actions.</p>",
-            company=company.name,
-        )
+        # The company's name goes into HTML as text.
+        return Markup(
+            self.env._(
+                "<p>%(company)s records every complaint, difficulty and hazard raised by "
+                "its stakeholders (trainees, client companies, funders, trainers, "
+                "subcontractors and staff), acknowledges complaints in writing, answers "
+                "them within a committed deadline, analyses their causes and turns them "
+                "into improvement actions.</p>"
+            )
+        ) % {"company": company.name}
 
     def write(self, vals):
         changed = [fname for fname in VERSIONED_FIELDS if fname in vals]
-        if changed and not self.env.context.get("qualiopi_no_version"):
+        if changed:
+            # The version is written as superuser: the user's right first.
+            self.check_access("write")
             for procedure in self:
                 if all(procedure[fname] == vals[fname] for fname in changed):
                     continue

@@ -114,6 +114,19 @@ class QualiopiCommon(MailCommon):
             **values,
         }
 
+    def _record_answer(self, ticket, date=None):
+        """The answer as the composer records it: a message to the complainant."""
+        message = ticket.message_post(
+            body="<p>Réponse à votre réclamation.</p>",
+            partner_ids=ticket.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        ticket._qualiopi_record_response(message)
+        if date:
+            ticket.sudo().write({"response_date": date})
+        return message
+
     def _create_complaint(self, user=None, **values):
         Ticket = self.env["helpdesk.ticket"]
         if user:

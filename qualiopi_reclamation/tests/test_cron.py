@@ -86,9 +86,9 @@ class TestDeadlineCron(QualiopiCommon):
                 {
                     "ack_date": "2026-03-02 10:00:00",
                     "ack_method": "letter",
-                    "response_date": "2026-03-03 10:00:00",
                 }
             )
+            self._record_answer(ticket, date="2026-03-03 10:00:00")
             ticket.stage_id = self.stage_done
         with freeze_time("2026-04-30 09:00:00"):
             self._run_cron()

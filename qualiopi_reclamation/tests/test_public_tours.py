@@ -103,8 +103,16 @@ class TestPublicTours(HttpCase):
         self.assertNotIn('name="ticket_close_buttons"', page, "no closing before the answer")
         self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={done.id}")
         self.assertFalse(ticket.stage_id.closed, "an unanswered complaint stays open")
+        answer = ticket.sudo().message_post(
+            body="Réponse", partner_ids=ticket.partner_id.ids, message_type="comment"
+        )
         ticket.sudo().write(
-            {"ack_date": ticket.received_date, "response_date": ticket.received_date}
+            {
+                "ack_date": ticket.received_date,
+                "response_date": ticket.received_date,
+                "response_method": "email",
+                "response_message_id": answer.id,
+            }
         )
         self.authenticate("close_stranger", "close_stranger")
         self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={done.id}")

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -87,29 +89,36 @@ class TestSecurity(QualiopiCommon):
         draft.with_user(self.user_manager).unlink()
         self.assertFalse(draft.exists())
 
-    def test_evidence_dates_locked_except_for_manager(self):
+    def test_evidence_dates_locked_even_for_manager(self):
         ticket = self.ticket
         self.assertTrue(ticket.ack_date)
-        with self.assertRaises(UserError):
-            ticket.with_user(self.user_qualiopi).write({"ack_date": "2026-01-01 10:00:00"})
-        new_date = ticket.ack_date.replace(microsecond=0)
-        ticket.with_user(self.user_manager).write({"ack_date": new_date})
-        self.assertEqual(ticket.ack_date, new_date)
-        ticket.with_user(self.user_manager).write(
-            {"response_date": "2026-03-05 10:00:00", "received_date": "2026-03-02 09:00:00"}
-        )
-        with self.assertRaises(UserError):
-            ticket.with_user(self.user_qualiopi).write({"response_date": False})
+        for user in (self.user_qualiopi, self.user_manager):
+            with self.assertRaises(AccessError):
+                ticket.with_user(user).write({"ack_date": "2026-01-01 10:00:00"})
+            with self.assertRaises(AccessError):
+                ticket.with_user(user).write({"response_date": "2026-01-01 10:00:00"})
+            with self.assertRaises(AccessError):
+                ticket.with_user(user).write({"received_date": "2026-01-01 10:00:00"})
+        # Writing the value it already has changes nothing and is accepted.
+        ticket.with_user(self.user_qualiopi).write({"received_date": ticket.received_date})
 
     def test_evidence_changes_are_tracked(self):
         ticket = self.ticket
-        ticket.with_user(self.user_manager).write(
-            {"received_date": "2026-03-02 09:00:00", "response_date": "2026-03-05 10:00:00"}
+        wizard = (
+            self.env["qualiopi.evidence.correction.wizard"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "ticket_id": ticket.id,
+                    "field_name": "received_date",
+                    "new_date": ticket.received_date - datetime.timedelta(hours=1),
+                    "reason": "Heure du courriel mal relevée",
+                }
+            )
         )
-        ticket.with_user(self.user_manager).write({"response_date": "2026-03-06 10:00:00"})
+        wizard.action_confirm()
         self.flush_tracking()
         tracked_fields = ticket.message_ids.tracking_value_ids.field_id.mapped("name")
-        self.assertIn("response_date", tracked_fields)
         self.assertIn("received_date", tracked_fields)
 
     def test_plain_employee_sees_no_register(self):

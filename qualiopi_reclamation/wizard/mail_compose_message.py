@@ -21,6 +21,13 @@ class MailComposeMessage(models.TransientModel):
         )
 
     def _action_send_mail(self, auto_commit=False):
+        # Whatever the mode (comment, mass mail, log), a composer on evidence is
+        # used only by someone who may write it: never by the auditor.
+        for composer in self:
+            if composer.model and composer.model in self.env:
+                records = self.env[composer.model].browse(composer._evaluate_res_ids())
+                if getattr(records, "_qualiopi_check_evidence_write", None):
+                    records._qualiopi_check_evidence_write()
         responses = self.filtered(lambda c: c._qualiopi_is_response())
         for composer in responses:
             if not html2plaintext(composer.body or "").strip():

@@ -16,6 +16,13 @@ class QualiopiAcknowledgeWizard(models.TransientModel):
         default="letter",
     )
     ack_date = fields.Datetime(string="When", required=True, default=fields.Datetime.now)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Given by",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
     ack_note = fields.Text(
         string="Details",
         help="For example: letter reference, phone call summary, who was met.",
@@ -28,6 +35,7 @@ class QualiopiAcknowledgeWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         ticket = self.ticket_id
+        ticket.check_access("write")
         if ticket.ack_date:
             raise UserError(
                 self.env._(
@@ -45,19 +53,20 @@ class QualiopiAcknowledgeWizard(models.TransientModel):
             )
         # The ticket's constraints refuse a date in the future or before receipt;
         # the write is atomic, so nothing is half-saved.
-        ticket.write(
+        ticket._qualiopi_write_evidence(
             {
                 "ack_date": self.ack_date,
                 "ack_method": self.ack_method,
-                "ack_user_id": self.env.user.id,
+                "ack_user_id": self.user_id.id,
                 "ack_note": self.ack_note,
             }
         )
         method = dict(self._fields["ack_method"]._description_selection(self.env))
         ticket.message_post(
             body=self.env._(
-                "Acknowledgement given (%(method)s) on %(date)s. %(note)s",
+                "Acknowledgement given (%(method)s) by %(user)s on %(date)s. %(note)s",
                 method=method[self.ack_method],
+                user=self.user_id.name,
                 date=fields.Datetime.to_string(self.ack_date),
                 note=self.ack_note or "",
             ),

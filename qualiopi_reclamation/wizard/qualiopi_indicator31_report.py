@@ -894,7 +894,12 @@ class QualiopiIndicator31Report(models.TransientModel):
             raise UserError(self.env._("The Python library xlsxwriter is missing."))
         tz = pytz.timezone(self._qualiopi_tz())
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        # Record values are typed by people (a complainant's name, a description):
+        # never let a cell starting with "=" or "http" become a formula or a link.
+        workbook = xlsxwriter.Workbook(
+            buffer,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         datetime_format = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
         date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})

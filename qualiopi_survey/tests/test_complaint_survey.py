@@ -1,4 +1,3 @@
-from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -9,7 +8,7 @@ from .common import QualiopiSurveyCommon
 class TestComplaintSurvey(QualiopiSurveyCommon):
     def _answered_complaint(self):
         complaint = self._create_complaint()
-        complaint.sudo().write({"response_date": fields.Datetime.now()})
+        self._record_answer(complaint)
         return complaint
 
     def _survey_answers(self, ticket):
