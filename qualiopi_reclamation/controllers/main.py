@@ -1,7 +1,10 @@
+import io
 import logging
 import os
 import re
+import secrets
 import time
+import zipfile
 
 import pytz
 from werkzeug.exceptions import NotFound
@@ -17,23 +20,41 @@ _logger = logging.getLogger(__name__)
 # Who may use the public form, and for what (the contract's public subset).
 PUBLIC_STAKEHOLDER_TYPES = ("trainee", "client", "funder", "trainer", "other")
 PUBLIC_NATURES = ("complaint", "difficulty")
-# Accepted files: extension -> content types their bytes may reveal.
+# Accepted files: extension -> the content type stored. A file is accepted
+# only when its bytes really are of its extension's format (see _qualiopi_file_is).
 ALLOWED_FILES = {
-    "pdf": {"application/pdf"},
-    "png": {"image/png"},
-    "jpg": {"image/jpeg"},
-    "jpeg": {"image/jpeg"},
-    "gif": {"image/gif"},
-    "webp": {"image/webp"},
-    "txt": {"text/plain"},
-    "doc": {"application/msword", "application/octet-stream"},
-    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    "odt": {"application/vnd.oasis.opendocument.text"},
-    "xls": {"application/vnd.ms-excel", "application/octet-stream"},
-    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    "ods": {"application/vnd.oasis.opendocument.spreadsheet"},
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "txt": "text/plain",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+# Legacy Office files are OLE2 compound files; the name of their main stream
+# (UTF-16 in the directory) tells a Word document from an Excel workbook.
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+OLE2_STREAMS = {
+    "doc": ("WordDocument",),
+    "xls": ("Workbook", "Book"),
+}
+# Office Open XML and OpenDocument files are zip archives holding these parts.
+ZIP_PARTS = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
 }
 PHONE_RE = re.compile(r"^[0-9+().\-/ ]{4,32}$")
+# A name is printed in emails and pages: no link nor line of its own in it.
+NAME_URL_RE = re.compile(
+    r"https?:|www\.|://|@|[^\s.]\.(?:[a-z]{2,}|xn--[a-z0-9-]+)(?:$|[\s/:?#])", re.IGNORECASE
+)
+NAME_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 # The honeypot: a field hidden from people, which robots fill in.
 HONEYPOT_FIELD = "website_url"
 MAX_NAME = 128
@@ -99,8 +120,10 @@ class QualiopiPublicForm(http.Controller):
                 "consent",
             )
         }
+        embed_nonce = False
         if embed and post.get("embed_token"):
-            if not self._qualiopi_check_embed_token(post["embed_token"]):
+            embed_nonce = self._qualiopi_check_embed_token(post["embed_token"])
+            if not embed_nonce:
                 return self._qualiopi_render_form(
                     values,
                     [
@@ -139,6 +162,8 @@ class QualiopiPublicForm(http.Controller):
                 status=400,
             )
         email = tools.email_normalize(values["partner_email"]) or ""
+        # The client's address as Odoo knows it: behind a reverse proxy, Odoo
+        # takes it from X-Forwarded-For only when proxy_mode is on (readme).
         ip_address = request.httprequest.remote_addr or ""
         Attempt = env["qualiopi.public.attempt"].sudo()
         if Attempt._qualiopi_is_limited(ip_address, email):
@@ -154,16 +179,36 @@ class QualiopiPublicForm(http.Controller):
                 embed=embed,
                 status=429,
             )
-        Attempt.create({"ip_address": ip_address, "email": email or False})
 
         errors = self._qualiopi_validate(values, email)
         files, file_errors = self._qualiopi_read_files()
         errors += file_errors
         if errors:
             return self._qualiopi_render_form(values, errors, embed=embed, status=400)
+        if embed_nonce and Attempt._qualiopi_embed_nonce_used(embed_nonce):
+            return self._qualiopi_render_form(
+                values,
+                [
+                    env._(
+                        "This form has already been sent once. To send another "
+                        "request, submit the form below again."
+                    )
+                ],
+                embed=embed,
+                status=400,
+            )
         try:
             with env.cr.savepoint():
                 ticket = self._qualiopi_create_ticket(values, email, files)
+                # Only what was recorded counts against the limits: junk posts
+                # never lock out a complainant's address.
+                Attempt.create(
+                    {
+                        "ip_address": ip_address,
+                        "email": email or False,
+                        "embed_nonce": embed_nonce or False,
+                    }
+                )
         except Exception:
             _logger.exception("Public complaint form: the record could not be created")
             return self._qualiopi_render_form(
@@ -286,22 +331,28 @@ class QualiopiPublicForm(http.Controller):
         lang = getattr(request, "lang", None)
         return f"/{lang.url_code}" if embed and lang else ""
 
-    def _qualiopi_embed_token(self, timestamp=None):
-        """A stateless token for the embedded form: a timestamp and its signature."""
+    def _qualiopi_embed_token(self, timestamp=None, nonce=None):
+        """A token for one display of the embedded form: a timestamp, a random
+        nonce (recorded when the form is sent, so that it is sent once) and
+        their signature."""
         timestamp = int(time.time() if timestamp is None else timestamp)
-        signature = hmac(request.env(su=True), EMBED_TOKEN_SCOPE, str(timestamp))
-        return f"{timestamp}.{signature}"
+        nonce = nonce or secrets.token_hex(16)
+        signature = hmac(request.env(su=True), EMBED_TOKEN_SCOPE, f"{timestamp}.{nonce}")
+        return f"{timestamp}.{nonce}.{signature}"
 
     def _qualiopi_check_embed_token(self, token):
-        """Whether the token was signed by this database less than two hours ago."""
-        timestamp, _sep, signature = (token or "").partition(".")
-        if not timestamp.isdigit() or not signature:
+        """The token's nonce when this database signed it less than two hours ago."""
+        parts = (token or "").split(".")
+        if len(parts) != 3:
+            return False
+        timestamp, nonce, signature = parts
+        if not timestamp.isdigit() or not re.fullmatch(r"[0-9a-f]{32}", nonce) or not signature:
             return False
         age = time.time() - int(timestamp)
         if age > EMBED_TOKEN_MAX_AGE or age < -EMBED_TOKEN_CLOCK_SKEW:
             return False
-        expected = self._qualiopi_embed_token(int(timestamp)).partition(".")[2]
-        return tools.consteq(expected, signature)
+        expected = self._qualiopi_embed_token(int(timestamp), nonce).rpartition(".")[2]
+        return nonce if tools.consteq(expected, signature) else False
 
     def _qualiopi_frame_ancestors(self):
         """The origins allowed to embed the public pages, from the system parameter."""
@@ -335,6 +386,15 @@ class QualiopiPublicForm(http.Controller):
         elif len(values["partner_name"]) > MAX_NAME:
             errors.append(
                 request.env._("Your name is too long (%(max)s characters at most).", max=MAX_NAME)
+            )
+        elif NAME_CONTROL_RE.search(values["partner_name"]) or NAME_URL_RE.search(
+            values["partner_name"]
+        ):
+            errors.append(
+                request.env._(
+                    "Enter only your name, on one line: a web or email address "
+                    "cannot be part of it."
+                )
             )
         if not values["partner_email"]:
             errors.append(request.env._("Enter your email address: our answer is sent to it."))
@@ -413,8 +473,7 @@ class QualiopiPublicForm(http.Controller):
             if not data:
                 errors.append(request.env._("%(file)s is empty.", file=name))
                 continue
-            mimetype = guess_mimetype(data, default="application/octet-stream")
-            if extension not in ALLOWED_FILES or mimetype not in ALLOWED_FILES[extension]:
+            if not self._qualiopi_file_is(extension, data):
                 errors.append(
                     request.env._(
                         "%(file)s cannot be accepted: only these types of files are "
@@ -424,31 +483,56 @@ class QualiopiPublicForm(http.Controller):
                     )
                 )
                 continue
-            files.append((name, data, mimetype))
+            files.append((name, data, ALLOWED_FILES[extension]))
         return files, errors
+
+    def _qualiopi_file_is(self, extension, data):
+        """Whether the bytes really are a file of this extension's format.
+
+        Browsers and visitors choose the name and the declared type: only the
+        content is trusted, by its signature (magic bytes) and, for archives
+        and compound files, by the parts that make the format.
+        """
+        if extension not in ALLOWED_FILES:
+            return False
+        if extension == "pdf":
+            return data.startswith(b"%PDF-")
+        if extension == "png":
+            return data.startswith(b"\x89PNG\r\n\x1a\n")
+        if extension in ("jpg", "jpeg"):
+            return data.startswith(b"\xff\xd8\xff")
+        if extension == "gif":
+            return data[:6] in (b"GIF87a", b"GIF89a")
+        if extension == "webp":
+            return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+        if extension == "txt":
+            return b"\x00" not in data and guess_mimetype(data) == "text/plain"
+        if extension in OLE2_STREAMS:
+            return data.startswith(OLE2_MAGIC) and any(
+                stream.encode("utf-16-le") in data for stream in OLE2_STREAMS[extension]
+            )
+        return self._qualiopi_zip_is(extension, data)
+
+    def _qualiopi_zip_is(self, extension, data):
+        """Office Open XML and OpenDocument files: zip archives of the right parts."""
+        if not data.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if any(name.lower().endswith("vbaproject.bin") for name in names):
+                    return False  # macros: a .docm or .xlsm renamed
+                if extension in ZIP_PARTS:
+                    return "[Content_Types].xml" in names and ZIP_PARTS[extension] in names
+                if "mimetype" not in names or archive.getinfo("mimetype").file_size > 100:
+                    return False
+                return archive.read("mimetype").strip() == ALLOWED_FILES[extension].encode()
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+            return False
 
     # ------------------------------------------------------------------
     # Creation
     # ------------------------------------------------------------------
-
-    def _qualiopi_find_partner(self, values, email):
-        """The contact of this email, created when unknown.
-
-        The visitor is never told which case applied, and an existing contact is
-        never modified by what a visitor typed.
-        """
-        Partner = request.env["res.partner"].sudo()
-        partner = Partner.search([("email_normalized", "=", email)], order="id", limit=1)
-        if not partner:
-            partner = Partner.create(
-                {
-                    "name": values["partner_name"],
-                    "email": email,
-                    "phone": values["partner_phone"] or False,
-                    "lang": request.env.lang,
-                }
-            )
-        return partner
 
     def _qualiopi_match_event(self, company, reference):
         """The session of this reference (SES-2026-0042, case and spaces ignored),
@@ -468,7 +552,13 @@ class QualiopiPublicForm(http.Controller):
             )
         return events if len(events) == 1 else Event
 
-    def _qualiopi_ticket_values(self, values, email, partner, company, team):
+    def _qualiopi_ticket_values(self, values, email, company, team):
+        """The record as the visitor typed it.
+
+        It is never linked to a contact on the visitor's word: the name, email
+        and phone stay on the record, and staff link the contact suggested by
+        the address (or the complainant proves it by answering our email).
+        """
         description = values["description"]
         first_line = description.splitlines()[0].strip() if description else ""
         title = first_line if len(first_line) <= 80 else first_line[:79] + "…"
@@ -488,9 +578,10 @@ class QualiopiPublicForm(http.Controller):
             "description": html,
             "qualiopi_nature": values["qualiopi_nature"],
             "stakeholder_type": values["stakeholder_type"],
-            "partner_id": partner.id,
+            "partner_id": False,
             "partner_name": values["partner_name"],
             "partner_email": email,
+            "partner_phone": values["partner_phone"] or False,
             "company_id": company.id,
             "received_date": fields.Datetime.now(),
             "user_id": False,
@@ -500,12 +591,9 @@ class QualiopiPublicForm(http.Controller):
             vals["team_id"] = team.id
         event = self._qualiopi_match_event(company, values["training_reference"])
         if event:
+            # The session only: its registration (a contact) is linked with the
+            # contact, by staff (see action_qualiopi_link_suggested_partner).
             vals["event_id"] = event.id
-            registration = event.sudo().registration_ids.filtered(
-                lambda r: r.partner_id == partner or tools.email_normalize(r.email or "") == email
-            )[:1]
-            if registration:
-                vals["event_registration_id"] = registration.id
         return vals
 
     def _qualiopi_create_ticket(self, values, email, files):
@@ -520,8 +608,7 @@ class QualiopiPublicForm(http.Controller):
         # Created by the system (OdooBot), not by "Public user": the automatic
         # acknowledgement is then sent in the organisation's name.
         env = request.env(user=SUPERUSER_ID, su=True)
-        partner = self._qualiopi_find_partner(values, email)
-        ticket_values = self._qualiopi_ticket_values(values, email, partner, company, team)
+        ticket_values = self._qualiopi_ticket_values(values, email, company, team)
         ticket = (
             env["helpdesk.ticket"]
             .with_company(company)
@@ -541,7 +628,6 @@ class QualiopiPublicForm(http.Controller):
                     for name, data, mimetype in files
                 ]
             )
-        ticket.message_subscribe(partner_ids=partner.ids)
         return ticket
 
     # ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import werkzeug
+import logging
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
@@ -7,31 +7,52 @@ from odoo.http import request
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 
+_logger = logging.getLogger(__name__)
+
 
 class QualiopiHelpdeskTicketController(HelpdeskTicketController):
-    @http.route("/ticket/close", type="http", auth="user")
+    # POST only, with Odoo's CSRF check (csrf=True is the default of type http):
+    # helpdesk_mgmt's route also answers a GET, which any page could trigger.
+    @http.route("/ticket/close", type="http", auth="user", methods=["POST"])
     def support_ticket_close(self, **kw):
-        """helpdesk_mgmt closes the ticket in sudo, whoever asks: a Qualiopi
-        record may only be closed from the portal by someone who can read it,
-        and only once the register allows it (answer sent...)."""
+        """helpdesk_mgmt closes the ticket in sudo, whoever asks. Here only its
+        owner may close it from the portal (the portal user's contact or its
+        commercial entity); an internal user needs the right to write it; a
+        Qualiopi record closes only once the register allows it (answer sent)."""
         try:
             ticket_id = int(kw.get("ticket_id") or 0)
+            stage_id = int(kw.get("stage_id") or 0)
         except ValueError:
             return request.redirect("/my")
         ticket = request.env["helpdesk.ticket"].sudo().browse(ticket_id).exists()
-        if ticket.qualiopi_nature:
-            try:
-                ticket.with_user(request.env.user).check_access("read")
-            except AccessError:
-                return request.redirect("/my")
-            if ticket._qualiopi_missing_for_closing():
-                return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
-            try:
-                with request.env.cr.savepoint():
-                    return super().support_ticket_close(**kw)
-            except UserError:
-                return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
-        return super().support_ticket_close(**kw)
+        if not ticket or not self._qualiopi_may_close(ticket):
+            return request.redirect("/my")
+        stage = ticket.team_id._get_applicable_stages().filtered(
+            lambda s: s.id == stage_id and s.close_from_portal
+        )
+        if not stage:
+            return request.redirect(f"/my/ticket/{ticket.id}")
+        if ticket.qualiopi_nature and ticket._qualiopi_missing_for_closing():
+            return request.redirect(f"/my/ticket/{ticket.id}")
+        try:
+            with request.env.cr.savepoint():
+                ticket.stage_id = stage
+        except UserError as error:
+            _logger.info("Portal close of %s refused: %s", ticket.display_name, error)
+        return request.redirect(f"/my/ticket/{ticket.id}")
+
+    def _qualiopi_may_close(self, ticket):
+        user = request.env.user
+        if user.share:
+            partner = user.partner_id
+            return ticket.partner_id and ticket.partner_id in (
+                partner | partner.commercial_partner_id
+            )
+        try:
+            ticket.with_user(user).check_access("write")
+        except AccessError:
+            return False
+        return True
 
 
 class QualiopiCustomerPortalHelpdesk(CustomerPortalHelpdesk):

@@ -1,3 +1,5 @@
+import hashlib
+
 from odoo import http
 from odoo.http import request
 
@@ -10,11 +12,19 @@ class QualiopiProcedureController(http.Controller):
     organisation links from its website or attaches to its welcome booklet."""
 
     def _qualiopi_procedure(self, company_id=None):
+        """The company's procedure; a visitor's request never creates it: until
+        the organisation saves it, the page shows the default text, unsaved."""
         Company = request.env["res.company"].sudo()
         company = Company.browse(int(company_id)).exists() if company_id else None
         if not company:
             company = request.env.company.sudo()
-        return request.env["qualiopi.procedure"].sudo()._qualiopi_for_company(company)
+        Procedure = request.env["qualiopi.procedure"].sudo()
+        return Procedure.search([("company_id", "=", company.id)], limit=1) or Procedure.new(
+            {
+                "company_id": company.id,
+                "introduction": Procedure._qualiopi_default_introduction(company),
+            }
+        )
 
     @http.route(
         "/qualiopi/procedure",
@@ -52,7 +62,7 @@ class QualiopiProcedureController(http.Controller):
                 "printable": printable,
                 "no_header": printable or values["no_header"],
                 "no_footer": printable or values["no_footer"],
-                "pdf_url": f"/qualiopi/procedure/pdf?company_id={company.id}",
+                "pdf_url": procedure.id and f"/qualiopi/procedure/pdf?company_id={company.id}",
                 "print_url": f"/qualiopi/procedure/print{query}",
             }
         )
@@ -65,11 +75,9 @@ class QualiopiProcedureController(http.Controller):
             procedure = self._qualiopi_procedure(company_id)
         except ValueError:
             return request.not_found()
-        pdf, _type = (
-            request.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf("qualiopi_reclamation.report_qualiopi_procedure", procedure.ids)
-        )
+        if not procedure.id:
+            return request.not_found()
+        pdf = self._qualiopi_procedure_pdf(procedure)
         return request.make_response(
             pdf,
             headers=[
@@ -81,3 +89,54 @@ class QualiopiProcedureController(http.Controller):
                 ),
             ],
         )
+
+    def _qualiopi_procedure_pdf(self, procedure):
+        """The PDF of the procedure, rendered once per version, company,
+        language and content, then served from an attachment of the procedure:
+        a public URL must not start wkhtmltopdf at each request.
+
+        The key holds a digest of what the procedure is written from (its data,
+        the company's and the procedure's last change), so that a change of the
+        configuration (deadlines, channels, mediator, letterhead) makes a new PDF
+        even within a version.
+        """
+        report_name = "qualiopi_reclamation.report_qualiopi_procedure"
+        Report = request.env["ir.actions.report"].sudo()
+        company = procedure.company_id
+        lang = request.env.lang or ""
+        source = repr(
+            (
+                procedure._qualiopi_procedure_data(),
+                procedure.write_date,
+                company.write_date,
+                company.partner_id.write_date,
+            )
+        )
+        key = (
+            f"qualiopi_procedure_pdf:{procedure.version}:{company.id}:{lang}:"
+            + hashlib.sha256(source.encode()).hexdigest()
+        )
+        Attachment = request.env["ir.attachment"].sudo()
+        cached_domain = [
+            ("res_model", "=", procedure._name),
+            ("res_id", "=", procedure.id),
+            ("res_field", "=", False),
+            ("description", "=like", f"qualiopi_procedure_pdf:%:{lang}:%"),
+        ]
+        cached = Attachment.search(cached_domain)
+        hit = cached.filtered(lambda attachment: attachment.description == key)[:1]
+        if hit:
+            return hit.raw
+        pdf, _type = Report._render_qweb_pdf(report_name, procedure.ids)
+        cached.unlink()
+        Attachment.create(
+            {
+                "name": f"procedure-v{procedure.version}-{lang or 'default'}.pdf",
+                "description": key,
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                "res_model": procedure._name,
+                "res_id": procedure.id,
+            }
+        )
+        return pdf

@@ -773,19 +773,6 @@ class HelpdeskTicket(models.Model):
         if to_ack:
             to_ack.action_qualiopi_acknowledge()
 
-    def _qualiopi_ensure_partner(self):
-        """The complainant as a contact, so that the chatter can email them."""
-        for ticket in self.filtered(lambda t: not t.partner_id and t.partner_email):
-            email = ticket.partner_email
-            if ticket.partner_name:
-                email = tools.formataddr((ticket.partner_name, ticket.partner_email))
-            partners = ticket._mail_find_partner_from_emails(
-                [email], records=ticket, force_create=True
-            )
-            partner = partners[0] if partners else False
-            if partner:
-                ticket.partner_id = partner
-
     def action_qualiopi_acknowledge(self):
         """Email the acknowledgement of receipt through the chatter.
 
@@ -805,12 +792,13 @@ class HelpdeskTicket(models.Model):
                     tickets=", ".join(missing_email.mapped("display_name")),
                 )
             )
-        to_ack._qualiopi_ensure_partner()
         for ticket in to_ack:
             message = ticket.message_post_with_source(
                 template,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
+                # The email's title: the reference, not the subject typed by the sender.
+                record_name=ticket.number,
             )
             ticket._qualiopi_write_evidence(
                 {
@@ -848,7 +836,6 @@ class HelpdeskTicket(models.Model):
                     ticket=self.display_name,
                 )
             )
-        self._qualiopi_ensure_partner()
         template = self.env.ref("qualiopi_reclamation.mail_template_response")
         return {
             "type": "ir.actions.act_window",
@@ -1071,5 +1058,80 @@ class HelpdeskTicket(models.Model):
         if activities:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
                 activities
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # The contact of a public submission: never taken on the visitor's word
+    # ------------------------------------------------------------------
+
+    partner_phone = fields.Char(
+        string="Phone",
+        help="The phone number the complainant typed in the public form.",
+    )
+    qualiopi_suggested_partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Suggested contact",
+        compute="_compute_qualiopi_suggested_partner_id",
+        help="The contact whose email is the one typed by the complainant. The "
+        "record is linked to it only when a Qualiopi user checks it is the same "
+        "person: anyone can type any address in the public form.",
+    )
+
+    @api.depends("partner_id", "partner_email", "company_id")
+    def _compute_qualiopi_suggested_partner_id(self):
+        Partner = self.env["res.partner"]
+        for ticket in self:
+            email = tools.email_normalize(ticket.partner_email or "")
+            ticket.qualiopi_suggested_partner_id = (
+                Partner.search(
+                    [
+                        ("email_normalized", "=", email),
+                        ("company_id", "in", (ticket.company_id.id, False)),
+                    ],
+                    order="id",
+                    limit=1,
+                )
+                if email and not ticket.partner_id
+                else Partner
+            )
+
+    def action_qualiopi_link_suggested_partner(self):
+        """Link the suggested contact, after a Qualiopi user checked it.
+
+        The link the visitor got (access token) was given to whoever typed the
+        address: it is renewed, so that it never opens a contact's record nor
+        lets its holder write as that contact.
+        """
+        if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_user"):
+            raise AccessError(self.env._("Only a Qualiopi user can link a contact."))
+        self.check_access("write")
+        for ticket in self:
+            partner = ticket.qualiopi_suggested_partner_id
+            if not partner:
+                raise UserError(
+                    self.env._(
+                        "%(ticket)s: no contact has the email address of the complainant.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            values = {"partner_id": partner.id, "access_token": False}
+            if ticket.event_id and not ticket.event_registration_id:
+                registration = ticket.event_id.sudo().registration_ids.filtered(
+                    lambda r, p=partner: r.partner_id == p
+                )[:1]
+                if registration:
+                    values["event_registration_id"] = registration.id
+            ticket.write(values)
+            ticket._portal_ensure_token()
+            ticket.message_post(
+                body=self.env._(
+                    "Contact %(partner)s linked by %(user)s: the email address typed "
+                    "by the complainant is theirs.",
+                    partner=partner.display_name,
+                    user=self.env.user.name,
+                ),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
             )
         return True

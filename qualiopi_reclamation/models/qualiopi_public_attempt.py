@@ -14,7 +14,10 @@ PUBLIC_LIMIT_DEFAULTS = {
 
 
 class QualiopiPublicAttempt(models.Model):
-    """One submission of the public complaint form, kept for rate limiting."""
+    """One submission of the public complaint form that was recorded, kept for
+    rate limiting (rejected posts are not counted: junk posts must not lock
+    out a complainant's address) and for the embedded form's tokens, each
+    usable once."""
 
     _name = "qualiopi.public.attempt"
     _description = "Submission of the public complaint form"
@@ -23,6 +26,18 @@ class QualiopiPublicAttempt(models.Model):
 
     ip_address = fields.Char(string="IP address", index=True)
     email = fields.Char(index=True, help="Normalised email address typed in the form.")
+    embed_nonce = fields.Char(
+        index=True,
+        help="Nonce of the embedded form's token this submission used: a token is used once.",
+    )
+
+    _sql_constraints = [
+        (
+            "embed_nonce_uniq",
+            "unique(embed_nonce)",
+            "A token of the embedded form is used once.",
+        )
+    ]
 
     @api.model
     def _qualiopi_limit(self, key):
@@ -50,8 +65,14 @@ class QualiopiPublicAttempt(models.Model):
             >= self._qualiopi_limit("qualiopi_reclamation.public_max_per_email")
         )
 
+    @api.model
+    def _qualiopi_embed_nonce_used(self, nonce):
+        """Whether a submission was already recorded with this embed token."""
+        return bool(nonce and self.sudo().search_count([("embed_nonce", "=", nonce)], limit=1))
+
     @api.autovacuum
     def _gc_qualiopi_public_attempts(self):
-        """Attempts only matter within the window: keep one day of them."""
+        """Attempts only matter within the window, and embed tokens expire
+        after two hours: keep one day of them."""
         limit = fields.Datetime.now() - datetime.timedelta(days=1)
         self.sudo().search([("create_date", "<", limit)]).unlink()

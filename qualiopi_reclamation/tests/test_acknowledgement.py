@@ -37,18 +37,20 @@ class TestAcknowledgement(QualiopiCommon):
         self.assertEqual(str(ticket.ack_date), "2026-03-02 09:00:00")
 
     @freeze_time("2026-03-02 09:00:00")
-    def test_complainant_known_by_email_only_becomes_contact(self):
+    def test_complainant_known_by_email_only_is_acknowledged_there(self):
+        """The address is acknowledged; no contact is linked on its word (issue 10)."""
         with self.mock_mail_gateway():
             ticket = self._create_complaint(
                 partner_id=False,
                 partner_name="Jean Nouveau",
                 partner_email="jean.nouveau@example.com",
             )
-        self.assertEqual(ticket.partner_id.email, "jean.nouveau@example.com")
-        self.assertEqual(ticket.partner_id.name, "Jean Nouveau")
+        self.assertFalse(ticket.partner_id)
         self.assertTrue(ticket.ack_date)
         self.assertEqual(len(self._new_mails), 1)
-        self.assertEqual(self._new_mails.recipient_ids, ticket.partner_id)
+        self.assertEqual(
+            self._new_mails.recipient_ids.mapped("email_normalized"), ["jean.nouveau@example.com"]
+        )
 
     def test_no_auto_acknowledgement_when_disabled_or_not_a_complaint(self):
         self.company.qualiopi_auto_ack = False

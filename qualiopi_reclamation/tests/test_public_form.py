@@ -1,10 +1,14 @@
 import datetime
+import io
+import json
 import re
 import time
+import zipfile
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 from odoo.tools.misc import hmac
 
 PNG = (
@@ -12,6 +16,22 @@ PNG = (
     b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
     b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
+OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504
+
+
+def ole2(stream):
+    """A compound file whose directory names this stream (enough for a signature check)."""
+    return OLE2 + stream.encode("utf-16-le") + b"\x00" * 64
+
+
+def office_zip(*parts):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in parts:
+            archive.writestr(name, "<xml/>")
+    return buffer.getvalue()
 
 
 @tagged("post_install", "-at_install")
@@ -171,12 +191,15 @@ class TestPublicForm(HttpCase):
         )
         self.assertEqual(ticket.team_id, self.team)
         self.assertEqual(ticket.company_id, self.company)
-        self.assertEqual(ticket.partner_id.email, "jeanne.visiteuse@example.com")
-        self.assertEqual(ticket.partner_id.name, "Jeanne Visiteuse")
+        self.assertFalse(ticket.partner_id, "never linked to a contact on the visitor's word")
+        self.assertEqual(ticket.partner_name, "Jeanne Visiteuse")
+        self.assertEqual(ticket.partner_phone, "+33 6 12 34 56 78")
         self.assertTrue(ticket.ack_date, "the complaint is acknowledged at once")
         self.assertEqual(ticket.ack_method, "email")
         ack = self.env["mail.mail"].search([("mail_message_id", "=", ticket.ack_message_id.id)])
-        self.assertEqual(ack.recipient_ids, ticket.partner_id)
+        self.assertEqual(
+            ack.recipient_ids.mapped("email_normalized"), ["jeanne.visiteuse@example.com"]
+        )
         # HTML typed by the visitor is shown as text, never interpreted.
         self.assertNotIn("<script>", ticket.description)
         self.assertNotIn("<b>", ticket.description)
@@ -200,7 +223,7 @@ class TestPublicForm(HttpCase):
         self.assertEqual(ticket.stakeholder_type, "funder")
         self.assertTrue(ticket.response_deadline)
 
-    def test_existing_contact_matched_and_not_revealed(self):
+    def test_existing_contact_not_linked_and_not_revealed(self):
         first = self._post(partner_name="Someone Else", partner_email="CLAIRE@example.com")
         second = self._post(partner_email="new.person@example.com")
         tickets = self.env["helpdesk.ticket"].search(
@@ -208,12 +231,16 @@ class TestPublicForm(HttpCase):
             order="id",
         )
         self.assertEqual(len(tickets), 2)
-        self.assertEqual(tickets[0].partner_id, self.existing, "matched by email")
+        self.assertFalse(tickets.partner_id, "no contact is taken from a typed email")
+        self.assertEqual(tickets[0].partner_name, "Someone Else", "what was typed is kept")
         self.assertEqual(
             self.existing.name, "Claire Existante", "a visitor cannot rename a contact"
         )
         self.assertEqual(self.existing.phone, "0102")
-        self.assertEqual(tickets[1].partner_id.email, "new.person@example.com")
+        self.assertFalse(
+            self.env["res.partner"].search_count([("name", "=", "Jeanne Visiteuse")]),
+            "nor makes a contact of what was typed",
+        )
 
         def strip(text, ticket):
             # The page's main content, references and times left out.
@@ -275,7 +302,8 @@ class TestPublicForm(HttpCase):
         )
         self.assertEqual(len(tickets), 3)
         self.assertEqual(tickets[0].event_id, event)
-        self.assertEqual(tickets[0].event_registration_id, registration, "matched by email")
+        self.assertFalse(tickets[0].event_registration_id, "a registration is a contact")
+        self.assertEqual(tickets[0].qualiopi_suggested_partner_id, trainee)
         self.assertIn(event.qualiopi_reference.lower(), tickets[0].description)
         self.assertFalse(tickets[1].event_id, "an unknown reference links nothing")
         self.assertIn("SES-1999-9999", tickets[1].description, "but is kept as typed")
@@ -293,14 +321,20 @@ class TestPublicForm(HttpCase):
             "the answer never tells whether a session reference exists",
         )
         self.assertNotIn(event.name, known.text)
+        # Staff link the contact: its registration to the session comes with it.
+        tickets[0].with_user(self.manager).action_qualiopi_link_suggested_partner()
+        self.assertEqual(tickets[0].partner_id, trainee)
+        self.assertEqual(tickets[0].event_registration_id, registration, "linked with the contact")
 
     # ------------------------------------------------------------------
     # Embedded in another site: signed token instead of the session
     # ------------------------------------------------------------------
 
-    def _embed_token(self, timestamp):
-        signature = hmac(self.env(su=True), "qualiopi_reclamation.embed_form", str(timestamp))
-        return f"{timestamp}.{signature}"
+    def _embed_token(self, timestamp, nonce="0123456789abcdef0123456789abcdef"):
+        signature = hmac(
+            self.env(su=True), "qualiopi_reclamation.embed_form", f"{timestamp}.{nonce}"
+        )
+        return f"{timestamp}.{nonce}.{signature}"
 
     def _post_embedded(self, embed_token=None, page_url="/qualiopi/reclamation?embed=1", **values):
         """Post the embedded form as a browser in a third-party iframe: no cookie."""
@@ -354,8 +388,9 @@ class TestPublicForm(HttpCase):
         for token in (
             self._embed_token(now - 3 * 3600),  # expired: signed three hours ago
             self._embed_token(now + 3600),  # from the future
-            f"{now}.{'0' * 64}",  # forged signature
+            f"{now}.{'0' * 32}.{'0' * 64}",  # forged signature
             f"{now - 3 * 3600}.{good.partition('.')[2]}",  # signature of another time
+            f"{now}.{'1' * 32}.{good.rpartition('.')[2]}",  # signature of another nonce
             "not-a-token",
         ):
             before = self._counts()
@@ -606,3 +641,327 @@ class TestPublicForm(HttpCase):
         self.assertIn('id="top"', page, "the page has the company's header")
         self.assertIn("window.print()", printable)
         self.assertNotIn('id="top"', printable, "the printable summary has no header")
+
+    # ------------------------------------------------------------------
+    # Issue 10: the public front door leaks nothing
+    # ------------------------------------------------------------------
+
+    def _ticket_of(self, email):
+        return self.env["helpdesk.ticket"].search([("partner_email", "=", email)])
+
+    def test_token_visitor_never_sees_nor_writes_as_a_contact(self):
+        """Typing a known contact's email hands over nothing of that contact."""
+        response = self._post(partner_name="Mallory", partner_email="claire@example.com")
+        self.assertEqual(response.status_code, 200)
+        ticket = self._ticket_of("claire@example.com")
+        self.assertEqual(len(ticket), 1)
+        self.assertFalse(ticket.partner_id)
+        self.assertNotIn(self.existing.phone, response.text.split('id="wrap"')[1])
+        self.assertNotIn("Claire Existante", response.text)
+        follow = re.search(r'href="(/my/ticket/\d+\?access_token=[^"]+)"', response.text).group(1)
+        page = self.url_open(follow.replace("&amp;", "&"))
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(ticket.number, page.text)
+        self.assertNotIn("Claire Existante", page.text)
+        self.assertIn("Mallory", page.text, "the token shows what was typed")
+        # The chatter, with the token of the link: never as the contact.
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "helpdesk.ticket",
+                "thread_id": ticket.id,
+                "post_data": {"body": "I am Claire", "message_type": "comment"},
+                "token": ticket.access_token,
+            },
+        )
+        posted = ticket.message_ids.filtered(lambda m: "I am Claire" in (m.body or ""))
+        self.assertEqual(len(posted), 1)
+        self.assertNotEqual(posted.author_id, self.existing, "never posted as the contact")
+        # The acknowledgement still goes to the typed address, and only there.
+        self.assertTrue(ticket.ack_date)
+        ack = self.env["mail.mail"].search([("mail_message_id", "=", ticket.ack_message_id.id)])
+        self.assertEqual(ack.recipient_ids.mapped("email_normalized"), ["claire@example.com"])
+        self.assertFalse(ticket.partner_id, "sending the acknowledgement links no contact")
+
+    def test_staff_link_the_suggested_contact(self):
+        self._post(partner_name="Claire E.", partner_email="Claire@Example.com")
+        ticket = self._ticket_of("claire@example.com")
+        old_token = ticket.access_token
+        user = new_test_user(
+            self.env, login="link_user", groups="qualiopi_reclamation.group_qualiopi_user"
+        )
+        auditor = new_test_user(
+            self.env, login="link_auditor", groups="qualiopi_reclamation.group_qualiopi_auditor"
+        )
+        self.assertEqual(ticket.with_user(user).qualiopi_suggested_partner_id, self.existing)
+        # An auditor reads: the button is not theirs, nor the method over RPC.
+        self.authenticate("link_auditor", "link_auditor")
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "helpdesk.ticket",
+                        "method": "action_qualiopi_link_suggested_partner",
+                        "args": [ticket.ids],
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertIn("error", response.json())
+        ticket.invalidate_recordset()
+        self.assertFalse(ticket.partner_id)
+        self.assertTrue(auditor)
+        # A Qualiopi user links it in one click; the typed link no longer opens it.
+        self.authenticate("link_user", "link_user")
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "helpdesk.ticket",
+                        "method": "action_qualiopi_link_suggested_partner",
+                        "args": [ticket.ids],
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertNotIn("error", response.json(), response.text[:500])
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.partner_id, self.existing)
+        self.assertNotEqual(ticket.access_token, old_token)
+        self.logout()
+        page = self.url_open(f"/my/ticket/{ticket.id}?access_token={old_token}")
+        self.assertNotIn(ticket.number, page.text)
+        self.assertNotIn("0102", page.text)
+
+    def test_acknowledgement_carries_no_text_of_the_visitor(self):
+        self._post(
+            partner_name="Jeanne Visiteuse",
+            description="Cheap pills at spam-shop dot example, call now\nrest of the text",
+        )
+        ticket = self._ticket_of("jeanne.visiteuse@example.com")
+        ack = self.env["mail.mail"].search([("mail_message_id", "=", ticket.ack_message_id.id)])
+        self.assertEqual(len(ack), 1)
+        self.assertIn(ticket.number, ack.body_html)
+        for text in ("Cheap pills", "spam-shop", "Jeanne Visiteuse"):
+            self.assertNotIn(text, ack.body_html)
+            self.assertNotIn(text, ack.subject)
+
+    def test_reject_name_with_a_link_or_a_line_break(self):
+        for name in (
+            "Jeanne http://spam.example.com",
+            "Visit www.spam-shop",
+            "Jeanne spam-shop.example.com",
+            "Jeanne spam.shop",
+            "jeanne@example.com",
+            "Jeanne\nVisit us",
+            "Jeanne\rVisit us",
+        ):
+            self._assert_rejected("Enter only your name, on one line", partner_name=name)
+        for name in ("J. Dupont-Lefèvre", "Anne-Marie O'Neil", "Dr. Ève Martin"):
+            self.assertEqual(
+                self._post(partner_name=name, partner_email="ok@example.com").status_code, 200
+            )
+
+    def test_portal_close_post_only_owner_only(self):
+        stage_closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        stage_closed.close_from_portal = True
+        owner = new_test_user(self.env, login="close_owner", groups="base.group_portal")
+        new_test_user(self.env, login="close_other", groups="base.group_portal")
+        new_test_user(self.env, login="close_internal", groups="base.group_user")
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Printer jammed",
+                "description": "<p>Jammed</p>",
+                "partner_id": owner.partner_id.id,
+                "team_id": self.team.id,
+            }
+        )
+        stage_open = ticket.stage_id
+        self.assertNotEqual(stage_open, stage_closed)
+
+        def close(login, method="POST", csrf=True):
+            self.authenticate(login, login)
+            data = {"ticket_id": ticket.id, "stage_id": stage_closed.id}
+            if method == "GET":
+                return self.url_open(
+                    f"/ticket/close?ticket_id={ticket.id}&stage_id={stage_closed.id}"
+                )
+            if csrf:
+                page = self.url_open("/qualiopi/reclamation").text
+                data["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            with mute_logger("odoo.http"):
+                return self.url_open("/ticket/close", data=data)
+
+        def stage():
+            ticket.invalidate_recordset()
+            return ticket.stage_id
+
+        close("close_owner", method="GET")
+        self.assertEqual(stage(), stage_open, "a GET (a link, an image) closes nothing")
+        close("close_owner", csrf=False)
+        self.assertEqual(stage(), stage_open, "a POST without the CSRF token closes nothing")
+        close("close_other")
+        self.assertEqual(stage(), stage_open, "another portal user closes nothing")
+        close("close_internal")
+        self.assertEqual(stage(), stage_open, "an internal user needs the right to write")
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertNotIn('action="/ticket/close"', page.text)
+        self.authenticate("close_owner", "close_owner")
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertRegex(
+            page,
+            r'method="POST"[^>]*action="/ticket/close"|action="/ticket/close"[^>]*method="POST"',
+        )
+        close("close_owner")
+        self.assertEqual(stage(), stage_closed, "the owner closes it")
+
+    def test_rejected_posts_do_not_use_up_the_limit(self):
+        """Junk posts with a complainant's email never lock them out."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "qualiopi_reclamation.public_max_per_email", 2
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "qualiopi_reclamation.public_max_per_ip", 3
+        )
+        for _attempt in range(5):
+            self._assert_rejected("Tick the consent box", consent="")
+        self.assertEqual(self._post().status_code, 200, "the complainant is still heard")
+        self.assertEqual(self._post().status_code, 200)
+        self._assert_rejected("Too many submissions", status=429)
+
+    def test_client_address_not_taken_from_headers(self):
+        """Without proxy_mode, X-Forwarded-For is the client's word: ignored."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "qualiopi_reclamation.public_max_per_ip", 1
+        )
+        self.assertEqual(self._post(partner_email="x1@example.com").status_code, 200)
+        before = self._counts()
+        data = {
+            "partner_name": "Jeanne Visiteuse",
+            "partner_email": "x2@example.com",
+            "stakeholder_type": "trainee",
+            "qualiopi_nature": "complaint",
+            "description": "Le support de cours n'a jamais été envoyé.",
+            "consent": "1",
+            "csrf_token": self._csrf(),
+        }
+        response = self.url_open(
+            "/qualiopi/reclamation", data=data, headers={"X-Forwarded-For": "203.0.113.9"}
+        )
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(self._counts(), before)
+        attempt = self.env["qualiopi.public.attempt"].search([], limit=1)
+        self.assertEqual(attempt.ip_address, "127.0.0.1")
+
+    def test_embed_token_used_once(self):
+        page = self.url_open("/qualiopi/reclamation?embed=1").text
+        token = re.search(r'name="embed_token" value="([^"]+)"', page).group(1)
+        other = re.search(
+            r'name="embed_token" value="([^"]+)"',
+            self.url_open("/qualiopi/reclamation?embed=1").text,
+        ).group(1)
+        self.assertNotEqual(token, other, "one token per display of the form")
+        self.assertEqual(self._post_embedded(embed_token=token).status_code, 303)
+        before = self._counts()
+        replay = self._post_embedded(embed_token=token, partner_email="replay@example.com")
+        self.assertEqual(replay.status_code, 400)
+        self.assertIn("already been sent once", replay.text)
+        self.assertEqual(self._counts(), before, "a replayed token creates nothing")
+        self.assertEqual(
+            self._post_embedded(embed_token=other, partner_email="second@example.com").status_code,
+            303,
+        )
+
+    def test_procedure_public_get_creates_nothing(self):
+        company = self.env["res.company"].create({"name": "Organisme Sans Procédure"})
+        Procedure = self.env["qualiopi.procedure"].sudo()
+        for url in (
+            f"/qualiopi/procedure?company_id={company.id}",
+            f"/qualiopi/procedure/print?company_id={company.id}",
+        ):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Organisme Sans Procédure", response.text)
+        self.assertEqual(
+            self.url_open(f"/qualiopi/procedure/pdf?company_id={company.id}").status_code, 404
+        )
+        self.assertFalse(Procedure.search_count([("company_id", "=", company.id)]))
+
+    def test_procedure_pdf_rendered_once_per_version(self):
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company)
+        Report = self.registry["ir.actions.report"]
+        original = Report._render_qweb_pdf
+        calls = []
+
+        def counting(report, *args, **kwargs):
+            calls.append(args)
+            return original(report, *args, **kwargs)
+
+        url = f"/qualiopi/procedure/pdf?company_id={self.company.id}"
+        with patch.object(Report, "_render_qweb_pdf", counting):
+            first = self.url_open(url)
+            second = self.url_open(url)
+            self.assertEqual(first.status_code, 200)
+            self.assertEqual(first.content, second.content)
+            self.assertEqual(len(calls), 1, "the second request is served from the cache")
+            procedure.write({"introduction": "<p>Nouvelle version</p>"})
+            third = self.url_open(url)
+            self.assertEqual(third.status_code, 200)
+            self.assertEqual(len(calls), 2, "a new version is rendered again")
+            self.url_open(url)
+            self.assertEqual(len(calls), 2)
+
+    def test_files_accepted_only_by_their_bytes(self):
+        for name, data in (
+            ("fake.doc", b"\x00\x01 not a word document " * 10),
+            ("fake.xls", b"MZ\x90\x00" + b"0" * 100),
+            ("excel.doc", ole2("Workbook")),
+            ("word.xls", ole2("WordDocument")),
+            ("other.doc", OLE2 + b"\x00" * 64),
+            ("zip.docx", office_zip("readme.txt")),
+            (
+                "macro.docx",
+                office_zip("[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"),
+            ),
+            ("sheet.docx", office_zip("[Content_Types].xml", "xl/workbook.xml")),
+            ("text.pdf", b"Not a PDF at all, just some text here."),
+            ("binary.txt", b"text\x00\x01\x02 with nulls"),
+        ):
+            self._assert_rejected(
+                "cannot be accepted",
+                files=[("attachments", (name, data, "application/octet-stream"))],
+            )
+        files = [
+            ("attachments", ("word.doc", ole2("WordDocument"), "application/msword")),
+            ("attachments", ("sheet.xls", ole2("Workbook"), "application/vnd.ms-excel")),
+            (
+                "attachments",
+                ("letter.docx", office_zip("[Content_Types].xml", "word/document.xml"), "x/y"),
+            ),
+            ("attachments", ("scan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")),
+            ("attachments", ("photo.png", PNG, "image/png")),
+        ]
+        self.assertEqual(self._post(files=files).status_code, 200)
+        ticket = self._ticket_of("jeanne.visiteuse@example.com")
+        self.assertEqual(
+            dict(ticket.attachment_ids.mapped(lambda a: (a.name, a.mimetype))),
+            {
+                "word.doc": "application/msword",
+                "sheet.xls": "application/vnd.ms-excel",
+                "letter.docx": (
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                ),
+                "scan.pdf": "application/pdf",
+                "photo.png": "image/png",
+            },
+        )

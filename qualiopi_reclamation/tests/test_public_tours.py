@@ -1,3 +1,5 @@
+import re
+
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -120,6 +122,14 @@ class TestPublicTours(HttpCase):
         self.assertIn("/my", self.url_open(f"/my/ticket/{ticket.id}").url)
         self.assertNotIn("Closing from the portal", self.url_open("/my/tickets").text)
         self.authenticate("close_portal", "close_portal")
-        self.assertIn('name="ticket_close_buttons"', self.url_open(f"/my/ticket/{ticket.id}").text)
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertIn('name="ticket_close_buttons"', page)
         self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={done.id}")
+        self.assertFalse(ticket.stage_id.closed, "a link (GET) closes nothing")
+        # The close button: a POST with the page's CSRF token.
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        self.url_open(
+            "/ticket/close",
+            data={"ticket_id": ticket.id, "stage_id": done.id, "csrf_token": csrf},
+        )
         self.assertTrue(ticket.stage_id.closed, "the complainant closes an answered one")
