@@ -9,7 +9,6 @@
     "category": "Human Resources/Training",
     "license": "AGPL-3",
     "author": "Qualiopi 31 for Odoo contributors",
-    "website": "https://github.com/qualiopi31/odoo-qualiopi",
     "depends": ["qualiopi_reclamation"],
     "data": [
         "security/qualiopi_mediation_security.xml",

@@ -8,7 +8,6 @@
     "category": "Human Resources/Training",
     "license": "AGPL-3",
     "author": "Qualiopi 31 for Odoo contributors",
-    "website": "https://github.com/qualiopi31/odoo-qualiopi",
     "depends": ["helpdesk_mgmt", "event", "resource", "mail", "portal"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [

@@ -261,6 +261,39 @@ def missing_requirements(files):
     return 0
 
 
+def _packaging():
+    """``packaging``, or the copy pip vendors (a fresh virtualenv has only pip)."""
+    try:
+        from packaging import markers, requirements
+    except ImportError:
+        from pip._vendor.packaging import markers, requirements
+    return markers, requirements
+
+
+def odoo_requirements(file, python_version=None, skip=(), only=None):
+    """Print the lines of Odoo's requirements.txt that apply to this Python (or
+    to ``python_version``), without their markers, one per line."""
+    _markers, requirements = _packaging()
+    environment = None
+    if python_version:
+        environment = {
+            "python_version": python_version,
+            "python_full_version": f"{python_version}.0",
+        }
+    skip = {name.lower() for name in skip}
+    for line in Path(file).read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        req = requirements.Requirement(line)
+        if req.name.lower() in skip or (only and req.name.lower() != only.lower()):
+            continue
+        if req.marker and not req.marker.evaluate(environment):
+            continue
+        print(f"{req.name}{req.specifier}")
+    return 0
+
+
 # --- test results -----------------------------------------------------------------
 
 
@@ -299,6 +332,7 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("addons", help="installable addons of the repository, comma-separated")
     sub.add_parser("addons-path", help="the addons path written in the config")
+    sub.add_parser("core-addons-path", help="Odoo's and the installed wheels' addons folders only")
     p = sub.add_parser("has-module", help="exit 0 when a module is on the addons path")
     p.add_argument("name")
     sub.add_parser("pg-probe", help="print the host where PostgreSQL lets the role in")
@@ -315,6 +349,11 @@ def main(argv=None):
     p.add_argument("--http-port", default="8069")
     p = sub.add_parser("missing-requirements")
     p.add_argument("files", nargs="+")
+    p = sub.add_parser("odoo-requirements", help="Odoo's requirements for this Python")
+    p.add_argument("file")
+    p.add_argument("--python-version", help="evaluate the markers for this X.Y instead")
+    p.add_argument("--skip", action="append", default=[], help="leave this package out")
+    p.add_argument("--only", help="print this package's line only")
     p = sub.add_parser("check-results", help="check a pytest junit report")
     p.add_argument("junit_file")
     args = parser.parse_args(argv)
@@ -324,6 +363,11 @@ def main(argv=None):
         return 0
     if args.command == "addons-path":
         print(",".join(addons_path()))
+        return 0
+    if args.command == "core-addons-path":
+        # Without this repository: the wheels check must not find the addons here.
+        dirs = [d for d in core_addons_dirs() if not Path(d).is_relative_to(REPO)]
+        print(",".join(dirs))
         return 0
     if args.command == "has-module":
         return 0 if has_module(args.name) else 1
@@ -340,6 +384,8 @@ def main(argv=None):
         return write_config(args.path, args.db_host, args.http_port)
     if args.command == "missing-requirements":
         return missing_requirements(args.files)
+    if args.command == "odoo-requirements":
+        return odoo_requirements(args.file, args.python_version, args.skip, args.only)
     if args.command == "check-results":
         return check_results(args.junit_file)
     return 2
