@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .common import QualiopiCommon, QualiopiRpcMixin
@@ -73,9 +73,10 @@ class TestBadInput(HttpCase, QualiopiRpcMixin, QualiopiCommon):
             self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
             after_creation = self._state()
             self.assertEqual(after_creation[0], before[0] + 1)
+            # The transcriber is evidence: set once, a manager corrects it with a reason.
             self.assertRefusedOverRpc(
-                ValidationError,
-                "transcribed",
+                AccessError,
+                "set once",
                 self.user_qualiopi,
                 "helpdesk.ticket",
                 "write",
@@ -92,16 +93,19 @@ class TestBadInput(HttpCase, QualiopiRpcMixin, QualiopiCommon):
             (now - timedelta(days=2), "before the date"),
             (now + timedelta(days=1), "in the future"),
         ):
+            # An acknowledgement given outside email is recorded through its wizard.
+            wizard = (
+                self.env["qualiopi.acknowledge.wizard"]
+                .with_user(self.user_manager)
+                .create({"ticket_id": ticket.id, "ack_method": "letter", "ack_date": ack_date})
+            )
             self.assertRefusedOverRpc(
                 ValidationError,
                 message,
                 self.user_manager,
-                "helpdesk.ticket",
-                "write",
-                [
-                    ticket.ids,
-                    {"ack_date": fields.Datetime.to_string(ack_date), "ack_method": "letter"},
-                ],
+                "qualiopi.acknowledge.wizard",
+                "action_confirm",
+                [wizard.ids],
             )
             self.assertFalse(ticket.ack_date)
             self.assertFalse(ticket.ack_method)
