@@ -7,6 +7,7 @@ from . import res_config_settings
 from . import resource_calendar
 from . import resource_calendar_leaves
 from . import mail_thread
+from . import qualiopi_cron_mixin
 from . import helpdesk_ticket
 from . import event_event
 from . import res_partner

@@ -9,3 +9,5 @@ from . import test_indicator31_report
 from . import test_public_form
 from . import test_public_channels
 from . import test_public_tours
+from . import test_auto_messages
+from . import test_import
