@@ -1017,7 +1017,5 @@ class HelpdeskTicket(models.Model):
         tickets = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
         # One savepoint for the batch, one per ticket if it fails: a bad ticket
         # keeps its error and the others get their activities.
-        tickets._qualiopi_process_isolated(
-            lambda batch: batch._qualiopi_notify_milestones(todo)
-        )
+        tickets._qualiopi_process_isolated(lambda batch: batch._qualiopi_notify_milestones(todo))
         return True

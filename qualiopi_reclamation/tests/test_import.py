@@ -78,7 +78,8 @@ class TestRegisterImport(QualiopiCommon):
             "name,description,qualiopi_nature,stakeholder_type,received_date,partner_email,"
             "ack_date,ack_method,ack_user_id/.id,ack_note,response_date,response_method,"
             "response_user_id/.id,team_id/.id\n"
-            "Support non remis,Pas de support,complaint,trainee,2025-03-10 09:30:00,marie.durand@example.com,"
+            "Support non remis,Pas de support,complaint,trainee,2025-03-10 09:30:00,"
+            "marie.durand@example.com,"
             f"2025-03-11 10:00:00,letter,{self.user_qualiopi.id},Lettre signée,"
             f"2025-03-20 16:00:00,email,{self.user_manager.id},{self.team.id}\n"
         ).encode()
@@ -159,7 +160,9 @@ class TestRegisterImport(QualiopiCommon):
                 }
             ],
         )
-        self.assertEqual(ticket.channel_id, self.env.ref("qualiopi_reclamation.helpdesk_ticket_channel_letter"))
+        self.assertEqual(
+            ticket.channel_id, self.env.ref("qualiopi_reclamation.helpdesk_ticket_channel_letter")
+        )
         self.assertFalse(self._new_mails)
 
     def test_backdated_record_not_acknowledged_automatically(self):
