@@ -30,7 +30,7 @@ REMINDER_DAYS = 15
 class QualiopiMediationReferral(models.Model):
     _name = "qualiopi.mediation.referral"
     _description = "Mediation referral"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qualiopi.cron.mixin"]
     _qualiopi_evidence = True
     _order = "referral_date desc, id desc"
     _check_company_auto = True
@@ -369,34 +369,10 @@ class QualiopiMediationReferral(models.Model):
             return user
         return self.ticket_id._qualiopi_responsible_user()
 
-    @api.model
-    def _cron_qualiopi_mediation_outcomes(self):
-        """Reminder before the 90 days run out, then overdue: one activity each.
-
-        One search, bounded by the flags it then sets: the cost follows the
-        referrals whose state changes, not the number of referrals (nothing but
-        that search when none does).
-        """
-        today = fields.Date.context_today(self)
-        referrals = self.search(
-            [
-                ("state", "in", OPEN_STATES),
-                ("outcome_reminder_date", "<=", today),
-                "|",
-                ("outcome_reminder_sent", "=", False),
-                "&",
-                ("outcome_deadline", "<", today),
-                ("outcome_late_notified", "=", False),
-            ]
-        )
-        if not referrals:
-            return True
-        late = referrals.filtered(
-            lambda r: r.outcome_deadline < today and not r.outcome_late_notified
-        )
-        due = referrals.filtered(
-            lambda r: r.outcome_deadline >= today and not r.outcome_reminder_sent
-        )
+    def _qualiopi_notify_outcome(self, today):
+        """Schedule the outcome reminder or escalation of these referrals."""
+        late = self.filtered(lambda r: r.outcome_deadline < today and not r.outcome_late_notified)
+        due = self.filtered(lambda r: r.outcome_deadline >= today and not r.outcome_reminder_sent)
         # The overdue flag depends on the clock: recompute it where it flips.
         self.env.add_to_compute(self._fields["is_outcome_late"], late)
         activity_type = self.env.ref("qualiopi_mediation.mail_activity_type_mediation_outcome")
@@ -440,4 +416,37 @@ class QualiopiMediationReferral(models.Model):
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
                 activities
             )
+
+    @api.model
+    def _cron_qualiopi_mediation_outcomes(self):
+        """Reminder before the 90 days run out, then overdue: one activity each.
+
+        One search, bounded by the flags it then sets: the cost follows the
+        referrals whose state changes, not the number of referrals (nothing but
+        that search when none does).
+        """
+        today = fields.Date.context_today(self)
+        referrals = self.search(
+            [
+                ("state", "in", OPEN_STATES),
+                ("outcome_reminder_date", "<=", today),
+                "|",
+                ("outcome_reminder_sent", "=", False),
+                "&",
+                ("outcome_deadline", "<", today),
+                ("outcome_late_notified", "=", False),
+            ]
+        )
+        if not referrals:
+            return True
+        # A concurrent run holds the referrals it is processing: skip them.
+        self.env.cr.execute(
+            "SELECT id FROM qualiopi_mediation_referral WHERE id IN %s "
+            "FOR NO KEY UPDATE SKIP LOCKED",
+            [tuple(referrals.ids)],
+        )
+        referrals = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        # One savepoint for the batch, one per referral if it fails: a bad
+        # referral keeps its error and the others get their activities.
+        referrals._qualiopi_process_isolated(lambda batch: batch._qualiopi_notify_outcome(today))
         return True

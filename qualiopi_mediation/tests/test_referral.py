@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
@@ -235,3 +237,58 @@ class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
         self.assertEqual(count_queries(), small, "not one more query")
         # Nothing due: the user's timezone (for today's date) and one search.
         self.assertLessEqual(small, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralCronIsolation(MediationCommon):
+    """One referral that cannot be processed never stops the cron for the others."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_mediator()
+        cls.activity_type = cls.env.ref("qualiopi_mediation.mail_activity_type_mediation_outcome")
+
+    def _activities(self, referral):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "qualiopi.mediation.referral"),
+                ("res_id", "=", referral.id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def test_bad_referral_keeps_its_error_and_the_others_go_on(self):
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            tickets = self._create_complaint() | self._create_complaint()
+        with freeze_time("2026-03-10 09:00:00"):
+            bad = self._create_referral(tickets[0], user=self.user_manager)
+            good = self._create_referral(tickets[1], user=self.user_manager)
+        Referral = type(self.env["qualiopi.mediation.referral"])
+        responsible = Referral._qualiopi_responsible_user
+
+        def failing_for_bad(referral):
+            if referral.id == bad.id:
+                raise ValueError("the referral's owner left")
+            return responsible(referral)
+
+        with (
+            freeze_time("2026-05-24 09:00:00"),
+            patch.object(Referral, "_qualiopi_responsible_user", failing_for_bad),
+        ):
+            self.env["helpdesk.ticket"]._cron_qualiopi_deadlines()
+            self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self._activities(good).mapped("summary"), ["Mediation outcome due"])
+        self.assertFalse(good.qualiopi_cron_error)
+        self.assertFalse(self._activities(bad))
+        self.assertFalse(bad.outcome_reminder_sent, "retried at the next run")
+        self.assertIn("the referral's owner left", bad.qualiopi_cron_error)
+
+        with freeze_time("2026-05-25 09:00:00"):
+            self.env["helpdesk.ticket"]._cron_qualiopi_deadlines()
+            self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self._activities(bad).mapped("summary"), ["Mediation outcome due"])
+        self.assertFalse(bad.qualiopi_cron_error)
+        self.assertEqual(len(self._activities(good)), 1, "never twice")

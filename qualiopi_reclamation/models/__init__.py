@@ -10,6 +10,7 @@ from . import mail_thread
 from . import mail_message
 from . import mail_activity
 from . import mail_scheduled_message
+from . import qualiopi_cron_mixin
 from . import helpdesk_ticket
 from . import event_event
 from . import res_partner

@@ -81,7 +81,8 @@ FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "qualiopi.cron.mixin"]
 
     # Register
     qualiopi_nature = fields.Selection(
@@ -185,6 +186,15 @@ class HelpdeskTicket(models.Model):
         string="Answer letter",
         copy=False,
         help="The scan of the answer sent by letter.",
+    )
+    qualiopi_imported = fields.Boolean(
+        string="Imported evidence",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The acknowledgement or answer dates were given when the record was "
+        "created (import of the register kept before Odoo): they are evidence "
+        "recorded as given, not messages sent from Odoo.",
     )
     is_overdue = fields.Boolean(
         string="Overdue",
@@ -619,6 +629,15 @@ class HelpdeskTicket(models.Model):
         ticket = self.sudo()
         if not ticket.response_date:
             return False
+        if ticket.qualiopi_imported:
+            # A row of the register kept before Odoo: its answer was recorded
+            # there (how, when), and the record shows it was imported. Only a
+            # record received before the day it was entered can be one.
+            return bool(
+                ticket.response_method
+                and ticket.create_date
+                and ticket.received_date.date() < ticket.create_date.date()
+            )
         # The evidence must belong to this record (a link given on creation could
         # point to another record's message or file).
         if ticket.response_method == "email":
@@ -675,12 +694,24 @@ class HelpdeskTicket(models.Model):
                     if not self.env.user.share:
                         vals["transcribed_by_id"] = self.env.user.id
                         vals.setdefault("transcription_date", fields.Datetime.now())
+            if vals.get("ack_date") or vals.get("response_date"):
+                # Dates given at creation (an import of the former register) are
+                # recorded evidence, marked as such whatever the context; a
+                # message cannot prove them: it can only be posted on the record
+                # once it exists.
+                vals["qualiopi_imported"] = True
+                vals.pop("ack_message_id", None)
+                vals.pop("response_message_id", None)
+            elif "qualiopi_imported" in vals and not self.env.su:
+                vals.pop("qualiopi_imported")
         tickets = super().create(vals_list)
         if not self.env.context.get("qualiopi_no_auto_ack"):
             tickets._qualiopi_auto_acknowledge()
         return tickets
 
     def write(self, vals):
+        if "qualiopi_imported" in vals and not self.env.su:
+            raise UserError(self.env._("Whether evidence was imported cannot be changed."))
         if not self.env.su:
             self._qualiopi_check_evidence_write_values(vals)
         return super().write(vals)
@@ -738,14 +769,32 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    @api.model
+    def get_import_templates(self):
+        """The spreadsheet to fill with the register kept before Odoo."""
+        return [
+            {
+                "label": self.env._("Import template for the Qualiopi register"),
+                "template": "/qualiopi_reclamation/static/xls/qualiopi_register_import.xlsx",
+            }
+        ]
+
     # ------------------------------------------------------------------
     # Mail gateway
     # ------------------------------------------------------------------
 
     @api.model
     def message_new(self, msg, custom_values=None):
-        """An email to the alias of a team with a default nature is a record."""
+        """An email to the alias of a team with a default nature is a record.
+
+        An automatic message (auto-reply, list, bounce: see mail_thread.py) is
+        filed as a plain ticket, whatever the alias's defaults say.
+        """
         values = dict(custom_values or {})
+        if self.env.context.get("qualiopi_auto_message"):
+            values.pop("qualiopi_nature", None)
+            values.pop("stakeholder_type", None)
+            return super().message_new(msg, custom_values=values)
         team = self.env["helpdesk.ticket.team"].browse(values.get("team_id") or [])
         if team.exists() and team.qualiopi_default_nature and not values.get("qualiopi_nature"):
             values["qualiopi_nature"] = team.qualiopi_default_nature
@@ -761,13 +810,28 @@ class HelpdeskTicket(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def _qualiopi_received_before_entry(self):
+        """Whether this record was received before the day it is entered in Odoo
+        (the record's time zone): a backdated letter or a row of the register
+        kept before Odoo, whose acknowledgement is not Odoo's to send."""
+        self.ensure_one()
+        if not self.received_date:
+            return False
+        tz = pytz.timezone(self._qualiopi_tz() or "UTC")
+        entered = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
+        start_of_day = tz.localize(datetime.datetime.combine(entered.date(), datetime.time.min))
+        return self.received_date < start_of_day.astimezone(pytz.utc).replace(tzinfo=None)
+
     def _qualiopi_auto_acknowledge(self):
+        """Acknowledge, on creation, the complaints received today: one received
+        earlier (imported, backdated) is acknowledged by hand or recorded."""
         to_ack = self.filtered(
             lambda t: (
                 t.qualiopi_nature == "complaint"
                 and not t.ack_date
                 and t.company_id.qualiopi_auto_ack
                 and (t.partner_id.email or t.partner_email)
+                and not t._qualiopi_received_before_entry()
             )
         )
         if to_ack:
@@ -975,6 +1039,47 @@ class HelpdeskTicket(models.Model):
             ),
         ]
 
+    def _qualiopi_notify_milestones(self, todo):
+        """Schedule the activities of ``todo`` ({ticket id: [(summary, flag,
+        deadline field)]}) for these tickets, and set their flags."""
+        activity_type = self.env.ref("qualiopi_reclamation.mail_activity_type_qualiopi_deadline")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activities = []
+        flags = {}
+        for ticket in self:
+            for summary, flag, deadline_field in todo[ticket.id]:
+                activities.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": ticket.id,
+                        "activity_type_id": activity_type.id,
+                        "summary": summary,
+                        # The note is HTML: the ticket's name (typed by the
+                        # complainant) goes in as text.
+                        "note": Markup("<p>%s</p>")
+                        % self.env._(
+                            "%(summary)s for %(ticket)s: deadline %(deadline)s.",
+                            summary=summary,
+                            ticket=ticket.display_name,
+                            deadline=tools.format_datetime(
+                                self.env,
+                                ticket[deadline_field],
+                                tz=ticket._qualiopi_tz(),
+                                dt_format="short",
+                            ),
+                        ),
+                        "date_deadline": fields.Date.to_date(ticket[deadline_field]),
+                        "user_id": ticket._qualiopi_responsible_user().id,
+                    }
+                )
+                flags.setdefault(flag, self.browse())
+                flags[flag] |= ticket
+        for flag, tickets in flags.items():
+            tickets.write({flag: True})
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            activities
+        )
+
     @api.model
     def _cron_qualiopi_deadlines(self):
         """Flag overdue records and schedule one activity per milestone, once.
@@ -1002,9 +1107,7 @@ class HelpdeskTicket(models.Model):
         becoming_late.flush_recordset(["is_overdue"])
 
         # 2. Reminders and escalations: one activity per ticket and milestone.
-        activity_type = self.env.ref("qualiopi_reclamation.mail_activity_type_qualiopi_deadline")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activities = []
+        todo = {}
         for (
             date_field,
             deadline_field,
@@ -1029,36 +1132,19 @@ class HelpdeskTicket(models.Model):
                 (late, late_summary, late_flag),
             ):
                 for ticket in tickets:
-                    activities.append(
-                        {
-                            "res_model_id": model_id,
-                            "res_id": ticket.id,
-                            "activity_type_id": activity_type.id,
-                            "summary": summary,
-                            # The note is HTML: the ticket's name (typed by the
-                            # complainant) goes in as text.
-                            "note": Markup("<p>%s</p>")
-                            % self.env._(
-                                "%(summary)s for %(ticket)s: deadline %(deadline)s.",
-                                summary=summary,
-                                ticket=ticket.display_name,
-                                deadline=tools.format_datetime(
-                                    self.env,
-                                    ticket[deadline_field],
-                                    tz=ticket._qualiopi_tz(),
-                                    dt_format="short",
-                                ),
-                            ),
-                            "date_deadline": fields.Date.to_date(ticket[deadline_field]),
-                            "user_id": ticket._qualiopi_responsible_user().id,
-                        }
-                    )
-                if tickets:
-                    tickets.write({flag: True})
-        if activities:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-                activities
-            )
+                    todo.setdefault(ticket.id, []).append((summary, flag, deadline_field))
+        if not todo:
+            return True
+        # A concurrent run holds the tickets it is processing: skip them rather
+        # than notify them twice.
+        self.env.cr.execute(
+            "SELECT id FROM helpdesk_ticket WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
+            [tuple(todo)],
+        )
+        tickets = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        # One savepoint for the batch, one per ticket if it fails: a bad ticket
+        # keeps its error and the others get their activities.
+        tickets._qualiopi_process_isolated(lambda batch: batch._qualiopi_notify_milestones(todo))
         return True
 
     # ------------------------------------------------------------------

@@ -11,3 +11,5 @@ from . import test_public_channels
 from . import test_public_tours
 from . import test_evidence
 from . import test_evidence_http
+from . import test_auto_messages
+from . import test_import

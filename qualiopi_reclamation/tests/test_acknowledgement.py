@@ -156,7 +156,7 @@ class TestAcknowledgement(QualiopiCommon):
             )
         auto_ticket = self.env["helpdesk.ticket"].browse(auto_reply)
         human_ticket = self.env["helpdesk.ticket"].browse(human)
-        self.assertEqual(auto_ticket.qualiopi_nature, "complaint")
+        self.assertFalse(auto_ticket.qualiopi_nature, "filed as a plain ticket")
         self.assertFalse(auto_ticket.ack_date, "an auto-reply gets no acknowledgement")
         self.assertTrue(human_ticket.ack_date)
         acked = self._new_mails.filtered(

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -127,3 +129,59 @@ class TestDeadlineCron(QualiopiCommon):
         self.assertEqual(count_queries(), small)
         self.assertLessEqual(small, 12)
         self.assertFalse(self._activities(settled))
+
+
+@tagged("post_install", "-at_install")
+class TestDeadlineCronIsolation(QualiopiCommon):
+    """One ticket that cannot be processed never stops the cron for the others."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.qualiopi_auto_ack = False
+        cls.activity_type = cls.env.ref("qualiopi_reclamation.mail_activity_type_qualiopi_deadline")
+
+    def _activities(self, tickets):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "helpdesk.ticket"),
+                ("res_id", "in", tickets.ids),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def test_bad_ticket_keeps_its_error_and_the_others_go_on(self):
+        with freeze_time("2026-03-02 09:00:00"):
+            bad = self._create_complaint(name="Mauvais", user_id=self.user_qualiopi.id)
+            good = self._create_complaint(name="Bon", user_id=self.user_qualiopi.id)
+        Ticket = type(self.env["helpdesk.ticket"])
+        responsible = Ticket._qualiopi_responsible_user
+
+        def failing_for_bad(ticket):
+            if ticket.id == bad.id:
+                raise ValueError("no responsible user can be found")
+            return responsible(ticket)
+
+        with (
+            freeze_time("2026-03-05 09:00:00"),
+            patch.object(Ticket, "_qualiopi_responsible_user", failing_for_bad),
+        ):
+            self.env["helpdesk.ticket"]._cron_qualiopi_deadlines()
+            self.env.flush_all()
+        # Read from the database: what the cron's transaction would commit.
+        self.env.invalidate_all()
+        self.assertEqual(self._activities(good).mapped("summary"), ["Acknowledgement overdue"])
+        self.assertTrue(good.ack_late_notified)
+        self.assertFalse(good.qualiopi_cron_error)
+        self.assertFalse(self._activities(bad))
+        self.assertFalse(bad.ack_late_notified, "retried at the next run")
+        self.assertIn("no responsible user can be found", bad.qualiopi_cron_error)
+
+        # Fixed: the next run processes it and clears the error.
+        with freeze_time("2026-03-05 10:00:00"):
+            self.env["helpdesk.ticket"]._cron_qualiopi_deadlines()
+            self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self._activities(bad).mapped("summary"), ["Acknowledgement overdue"])
+        self.assertFalse(bad.qualiopi_cron_error)
+        self.assertEqual(len(self._activities(good)), 1, "never twice")

@@ -52,7 +52,7 @@ class TestPublicChannels(QualiopiCommon):
         self.assertEqual(email_normalize(ticket.partner_email), "jean.dupont@example.com")
         self.assertTrue(ticket.ack_date, "an email complaint is acknowledged")
         self.assertTrue(ticket.response_deadline)
-        self.assertEqual(auto.qualiopi_nature, "complaint")
+        self.assertFalse(auto.qualiopi_nature, "an automatic reply is a plain ticket")
         self.assertFalse(auto.ack_date, "an automatic reply is never acknowledged")
         acks = self._new_mails.filtered(lambda m: "Acknowledgement of receipt" in (m.subject or ""))
         self.assertEqual(acks.mapped("recipient_ids.email"), ["jean.dupont@example.com"])
