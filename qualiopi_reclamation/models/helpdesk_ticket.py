@@ -631,13 +631,9 @@ class HelpdeskTicket(models.Model):
             return False
         if ticket.qualiopi_imported:
             # A row of the register kept before Odoo: its answer was recorded
-            # there (how, when), and the record shows it was imported. Only a
-            # record received before the day it was entered can be one.
-            return bool(
-                ticket.response_method
-                and ticket.create_date
-                and ticket.received_date.date() < ticket.create_date.date()
-            )
+            # there (how, when), and the record shows it was imported (only a
+            # record received before the day it was entered can be one: create).
+            return bool(ticket.response_method)
         # The evidence must belong to this record (a link given on creation could
         # point to another record's message or file).
         if ticket.response_method == "email":
@@ -705,6 +701,21 @@ class HelpdeskTicket(models.Model):
             elif "qualiopi_imported" in vals and not self.env.su:
                 vals.pop("qualiopi_imported")
         tickets = super().create(vals_list)
+        # Evidence given at creation is a row of the register kept before Odoo:
+        # a record received today is acknowledged and answered from Odoo.
+        typed_today = tickets.filtered(
+            lambda t: t.qualiopi_imported and not t._qualiopi_received_before_entry()
+        )
+        if typed_today and not self.env.su:
+            raise ValidationError(
+                self.env._(
+                    "%(ticket)s: acknowledgement and answer dates can be given on "
+                    "creation only for a record received before today (an import of "
+                    "the register kept before Odoo). Record them with the acknowledgement "
+                    "and answer buttons.",
+                    ticket=typed_today[0].display_name,
+                )
+            )
         if not self.env.context.get("qualiopi_no_auto_ack"):
             tickets._qualiopi_auto_acknowledge()
         return tickets

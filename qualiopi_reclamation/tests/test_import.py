@@ -108,19 +108,23 @@ class TestRegisterImport(QualiopiCommon):
         ticket.with_user(self.user_manager).stage_id = self.stage_done
         self.assertTrue(ticket.stage_id.closed)
 
-    def test_answer_date_typed_on_a_new_record_never_closes(self):
-        """A record received today with an answer date given at creation is
-        marked imported, and that mark alone does not close it."""
-        ticket = self._create_complaint(
-            user=self.user_manager,
-            received_date=datetime.datetime(2026, 12, 1, 8, 0),
-            response_date=datetime.datetime(2026, 12, 1, 9, 0),
-            response_method="email",
-        )
-        self.assertTrue(ticket.qualiopi_imported)
+    def test_answer_date_typed_on_a_new_record_refused(self):
+        """A record received today cannot be created with its answer already
+        dated: it is answered from Odoo, not imported."""
         with self.assertRaises(UserError):
-            ticket.with_user(self.user_manager).stage_id = self.stage_done
-        self.assertFalse(ticket.stage_id.closed)
+            self._create_complaint(
+                user=self.user_manager,
+                received_date=datetime.datetime(2026, 12, 1, 8, 0),
+                response_date=datetime.datetime(2026, 12, 1, 9, 0),
+                response_method="email",
+            )
+        # The refusal comes from create() itself: a record whose dates were given
+        # the day it was received was never saved.
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search_count(
+                [("received_date", "=", datetime.datetime(2026, 12, 1, 8, 0))]
+            )
+        )
 
     def test_bad_rows_refused_with_row_and_reason_nothing_created(self):
         before = self._count()
