@@ -1,3 +1,4 @@
 from . import main
 from . import qualiopi_procedure
 from . import portal
+from . import qualiopi_evidence_pack

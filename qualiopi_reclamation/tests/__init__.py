@@ -9,3 +9,5 @@ from . import test_indicator31_report
 from . import test_public_form
 from . import test_public_channels
 from . import test_public_tours
+from . import test_evidence_pack
+from . import test_auditor_access
