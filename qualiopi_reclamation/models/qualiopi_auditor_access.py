@@ -56,9 +56,7 @@ class QualiopiAuditorAccess(models.Model):
         selection=[("future", "Not started"), ("current", "Current"), ("expired", "Expired")],
         compute="_compute_state",
     )
-    log_ids = fields.One2many(
-        comodel_name="qualiopi.auditor.access.log", inverse_name="access_id", string="Log"
-    )
+    log_ids = fields.One2many(comodel_name="qualiopi.auditor.access.log", inverse_name="access_id")
     log_count = fields.Integer(compute="_compute_log_count", string="Pages and files opened")
 
     @api.depends("user_id", "date_from", "date_to")
