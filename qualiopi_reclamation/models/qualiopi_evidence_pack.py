@@ -19,7 +19,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html2plaintext
+from odoo.tools import format_datetime, html2plaintext
 from odoo.tools.misc import get_lang
 
 _logger = logging.getLogger(__name__)
@@ -194,19 +194,29 @@ class QualiopiEvidencePack(models.Model):
 
     @api.model
     def _cron_qualiopi_build_packs(self, limit=3):
-        """Build the queued packs, oldest first, each in its own savepoint: a
-        pack that fails is marked failed with its error and the others go on."""
+        """Build the queued packs, oldest first: a pack that fails is marked
+        failed with its error and the others go on. Outside tests each step is
+        committed so that the user follows the progress (the build itself
+        writes nothing but the pack's progress until its end)."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
         packs = self.sudo().search([("state", "=", "queued")], order="id", limit=limit)
         for pack in packs:
             pack.write(
                 {"state": "building", "progress": 0, "build_start_date": fields.Datetime.now()}
             )
-            pack._qualiopi_commit()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             try:
-                with self.env.cr.savepoint():
+                if auto_commit:
                     pack._qualiopi_build()
+                else:
+                    with self.env.cr.savepoint():
+                        pack._qualiopi_build()
             except Exception as error:  # noqa: BLE001 - stored on the pack, cron goes on
                 _logger.exception("Qualiopi evidence pack %s failed", pack.id)
+                if auto_commit:
+                    self.env.cr.rollback()
+                self.env.invalidate_all()
                 pack.write(
                     {
                         "state": "failed",
@@ -214,7 +224,8 @@ class QualiopiEvidencePack(models.Model):
                         "build_end_date": fields.Datetime.now(),
                     }
                 )
-            pack._qualiopi_commit()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         if self.sudo().search_count([("state", "=", "queued")]):
             self.env.ref("qualiopi_reclamation.ir_cron_qualiopi_evidence_packs")._trigger()
 
@@ -248,7 +259,17 @@ class QualiopiEvidencePack(models.Model):
         handle, path = tempfile.mkstemp(prefix="qualiopi-pack-", suffix=".zip")
         os.close(handle)
         try:
-            builder = _PackWriter(path)
+            builder = _PackWriter(
+                path,
+                {
+                    "file": pack.env._("File"),
+                    "path": pack.env._("Path in the pack"),
+                    "size": pack.env._("Size (bytes)"),
+                    "lang": (pack.lang or "en_US").split("_")[0],
+                    "generated": pack.env._("Generated on %(date)s by %(user)s"),
+                    "check": pack.env._("Check every file with"),
+                },
+            )
             pack._qualiopi_write_content(builder)
             manifest_sha256, count = builder.close(pack._qualiopi_manifest_header())
             attachment = self._qualiopi_store_zip(path)
@@ -346,6 +367,7 @@ class QualiopiEvidencePack(models.Model):
             "generated_by": {"id": user.id, "name": user.name, "login": user.login},
             "database": self.env.cr.dbname,
             "title": self.env._("Qualiopi indicator 31: evidence pack"),
+            "generated_on_local": self._qualiopi_local(fields.Datetime.now()),
             "hash_algorithm": "SHA-256",
         }
 
@@ -498,16 +520,56 @@ class QualiopiEvidencePack(models.Model):
                         f"{record_folder}/{milestone}.eml",
                         self._qualiopi_message_eml(message, mails.get(message.id, ())),
                         section,
-                        f"{label}: {title} ({message.date} UTC)",
+                        f"{label}: {title} ({self._qualiopi_local(message.date)})",
                     )
                     continue
-                for attachment in self._qualiopi_pack_letter_attachments(ticket, milestone):
+                scans = self._qualiopi_pack_letter_attachments(ticket, milestone)
+                for attachment in scans:
                     builder.add(
                         f"{record_folder}/{milestone}-{_safe_name(attachment.name, 'scan')}",
                         attachment.raw or b"",
                         section,
                         f"{label}: {title}, {attachment.name}",
                     )
+                if not scans:
+                    # Said in the index, so that the auditor does not look for it.
+                    builder.note(
+                        section,
+                        self.env._(
+                            "%(record)s: no %(milestone)s sent as a message or letter in "
+                            "Odoo (%(state)s)",
+                            record=label,
+                            milestone=title,
+                            state=self._qualiopi_milestone_state(ticket, milestone),
+                        ),
+                    )
+
+    def _qualiopi_milestone_state(self, ticket, milestone):
+        date_field, method_field = (
+            ("ack_date", "ack_method")
+            if milestone == "acknowledgement"
+            else ("response_date", None)
+        )
+        if ticket.qualiopi_nature != "complaint" and not ticket[date_field]:
+            return self.env._("not required for this nature")
+        if not ticket[date_field]:
+            return self.env._("not done")
+        method = ""
+        if method_field and ticket[method_field]:
+            method = dict(ticket._fields[method_field]._description_selection(self.env)).get(
+                ticket[method_field], ""
+            )
+        return self.env._(
+            "recorded on %(date)s %(method)s",
+            date=self._qualiopi_local(ticket[date_field]),
+            method=method,
+        ).strip()
+
+    def _qualiopi_local(self, value):
+        """A UTC datetime in the company's time zone and the pack's language."""
+        return format_datetime(
+            self.env, value, tz=self.company_id._qualiopi_tz(), dt_format="short"
+        )
 
     @api.model
     def _qualiopi_pack_letter_attachments(self, ticket, milestone):
@@ -659,7 +721,8 @@ class _PackWriter:
     """A ZIP written file by file to disk, with the hash of each file kept
     for the manifest and the index."""
 
-    def __init__(self, path):
+    def __init__(self, path, labels):
+        self.labels = labels
         self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
         self.entries = []
         self.names = set()
@@ -688,39 +751,53 @@ class _PackWriter:
             }
         )
 
+    def note(self, section, text):
+        """A line of the index with no file (what the pack does not hold)."""
+        self.entries.append({"path": None, "section": section, "title": text})
+
     def close(self, header):
         """Write the index, the manifest and SHA256SUMS; return the manifest's
         SHA-256 and the count of files."""
-        index = _index_html(header, self.entries).encode("utf-8")
+        index = _index_html(header, self.entries, self.labels).encode("utf-8")
         self.add("index.html", index, "", header["title"])
-        files = [{key: entry[key] for key in ("path", "sha256", "size")} for entry in self.entries]
+        files = [
+            {key: entry[key] for key in ("path", "sha256", "size")}
+            for entry in self.entries
+            if entry["path"]
+        ]
         manifest = json.dumps({**header, "files": files}, indent=2, ensure_ascii=False).encode()
         self.zip.writestr("manifest.json", manifest)
         sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in files)
         self.zip.writestr("SHA256SUMS", sums)
         self.zip.close()
-        return hashlib.sha256(manifest).hexdigest(), len(self.entries) + 2
+        return hashlib.sha256(manifest).hexdigest(), len(files) + 2
 
 
-def _index_html(header, entries):
+def _index_html(header, entries, labels):
     """index.html: every file linked, grouped by section; every name escaped."""
     esc = html.escape
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{esc(labels['lang'])}'><head><meta charset='utf-8'>",
         f"<title>{esc(header['title'])}</title>",
         "<style>body{font-family:sans-serif;margin:2em;color:#222}"
         "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:left;font-size:13px}th{background:#eef}"
         "h2{margin-top:1.5em;font-size:1.1em}.hash{font-family:monospace;font-size:11px;"
-        "color:#555}</style></head><body>",
+        "color:#555}.missing td{color:#8a4b00;font-style:italic}</style></head><body>",
         f"<h1>{esc(header['title'])}</h1>",
         "<p>",
         f"{esc(header['company'])}: {esc(header['date_from'])} &rarr; {esc(header['date_to'])}",
         "<br/>",
-        f"{esc(header['generated_at'])}, {esc(header['generated_by']['name'])}"
-        f" ({esc(header['generated_by']['login'])})",
+        esc(
+            labels["generated"]
+            % {
+                "date": header["generated_on_local"],
+                "user": f"{header['generated_by']['name']} ({header['generated_by']['login']})",
+            }
+        ),
         "</p><p><a href='manifest.json'>manifest.json</a> &middot; "
-        "<a href='SHA256SUMS'>SHA256SUMS</a> (<code>sha256sum -c SHA256SUMS</code>)</p>",
+        f"<a href='SHA256SUMS'>SHA256SUMS</a> ({esc(labels['check'])} "
+        "<code>sha256sum -c SHA256SUMS</code>)</p>",
     ]
     current = None
     for entry in entries:
@@ -728,7 +805,14 @@ def _index_html(header, entries):
             if current is not None:
                 parts.append("</table>")
             current = entry["section"]
-            parts.append(f"<h2>{esc(current)}</h2><table>")
+            parts.append(
+                f"<h2>{esc(current)}</h2><table><tr><th>{esc(labels['file'])}</th>"
+                f"<th>{esc(labels['path'])}</th><th>{esc(labels['size'])}</th>"
+                "<th>SHA-256</th></tr>"
+            )
+        if not entry["path"]:
+            parts.append(f"<tr class='missing'><td colspan='4'>{esc(entry['title'])}</td></tr>")
+            continue
         parts.append(
             f'<tr><td><a href="{esc(quote(entry["path"]))}">{esc(entry["title"])}</a></td>'
             f"<td>{esc(entry['path'])}</td><td>{entry['size']}</td>"

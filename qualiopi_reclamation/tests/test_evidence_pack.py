@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import zipfile
+from unittest.mock import patch
 from urllib.parse import quote
 
 from freezegun import freeze_time
@@ -179,6 +180,31 @@ class TestEvidencePack(QualiopiCommon):
         index = archive.read("index.html").decode()
         self.assertNotIn("<script>", index)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; &amp; ../../etc", index)
+        # What the pack does not hold is said in the index.
+        self.assertIn(f"{ticket.number}: no answer sent as a message or letter", index)
+
+    def test_failed_pack_does_not_stop_the_others(self):
+        Pack = self.env["qualiopi.evidence.pack"].with_user(self.user_qualiopi)
+        bad, good = Pack.create(
+            [
+                {"date_from": "2026-03-01", "date_to": "2026-03-31", "lang": "en_US"},
+                {"date_from": "2026-04-01", "date_to": "2026-04-30", "lang": "en_US"},
+            ]
+        )
+        (bad | good).action_build()
+        original = type(Pack)._qualiopi_write_content
+
+        def write_content(pack, builder):
+            if pack.id == bad.id:
+                raise ValueError("disk full")
+            return original(pack, builder)
+
+        with patch.object(type(Pack), "_qualiopi_write_content", write_content):
+            Pack._cron_qualiopi_build_packs()
+        self.assertEqual(bad.state, "failed")
+        self.assertIn("disk full", bad.error)
+        self.assertFalse(bad.attachment_id)
+        self.assertEqual(good.state, "done")
 
     def test_empty_period(self):
         with freeze_time("2026-03-20 10:00:00"):
