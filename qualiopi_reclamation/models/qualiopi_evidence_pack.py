@@ -536,8 +536,8 @@ class QualiopiEvidencePack(models.Model):
                     builder.note(
                         section,
                         self.env._(
-                            "%(record)s: no %(milestone)s sent as a message or letter in "
-                            "Odoo (%(state)s)",
+                            "%(record)s: %(milestone)s, no message or letter sent in Odoo "
+                            "(%(state)s)",
                             record=label,
                             milestone=title,
                             state=self._qualiopi_milestone_state(ticket, milestone),

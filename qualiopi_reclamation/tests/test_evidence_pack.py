@@ -181,7 +181,7 @@ class TestEvidencePack(QualiopiCommon):
         self.assertNotIn("<script>", index)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; &amp; ../../etc", index)
         # What the pack does not hold is said in the index.
-        self.assertIn(f"{ticket.number}: no answer sent as a message or letter", index)
+        self.assertIn(f"{ticket.number}: answer, no message or letter sent in Odoo", index)
 
     def test_failed_pack_does_not_stop_the_others(self):
         Pack = self.env["qualiopi.evidence.pack"].with_user(self.user_qualiopi)
