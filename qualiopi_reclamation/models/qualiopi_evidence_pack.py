@@ -31,6 +31,20 @@ _logger = logging.getLogger(__name__)
 # is the pack records themselves, and Odoo 18 can trigger it at once
 # (ir.cron._trigger) so that a pack is built within a minute of the request.
 
+# Written by the job only.
+PROTECTED_FIELDS = (
+    "state",
+    "progress",
+    "requested_by_id",
+    "build_start_date",
+    "build_end_date",
+    "attachment_id",
+    "file_count",
+    "file_size",
+    "manifest_sha256",
+    "error",
+)
+
 SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 
 
@@ -141,6 +155,18 @@ class QualiopiEvidencePack(models.Model):
         for pack in self:
             if pack.date_from > pack.date_to:
                 raise UserError(self.env._("The period of the pack ends before it starts."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """What the job writes (state, ZIP, hashes, who asked) is never taken
+        from the caller: a pack created over RPC with a forged attachment or
+        author would otherwise be served or signed as built here."""
+        if not self.env.su:
+            for vals in vals_list:
+                for fname in PROTECTED_FIELDS:
+                    vals.pop(fname, None)
+                vals["requested_by_id"] = self.env.uid
+        return super().create(vals_list)
 
     # ------------------------------------------------------------------
     # Actions

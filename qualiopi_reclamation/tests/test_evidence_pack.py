@@ -245,6 +245,27 @@ class TestEvidencePack(QualiopiCommon):
         self.assertEqual((pack.date_from, pack.date_to), (wizard.date_from, wizard.date_to))
         self.assertEqual(pack.requested_by_id, self.user_qualiopi)
 
+    def test_job_fields_not_forged_on_create(self):
+        secret = self.env["ir.attachment"].create({"name": "secret.txt", "raw": b"secret"})
+        pack = (
+            self.env["qualiopi.evidence.pack"]
+            .with_user(self.user_qualiopi)
+            .create(
+                {
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                    "state": "done",
+                    "attachment_id": secret.id,
+                    "requested_by_id": self.user_manager.id,
+                    "manifest_sha256": "0" * 64,
+                }
+            )
+        )
+        self.assertEqual(pack.state, "draft")
+        self.assertFalse(pack.attachment_id)
+        self.assertFalse(pack.manifest_sha256)
+        self.assertEqual(pack.requested_by_id, self.user_qualiopi)
+
     def test_auditor_cannot_build(self):
         with self.assertRaises(AccessError):
             self.env["qualiopi.evidence.pack"].with_user(self.user_auditor).create(
