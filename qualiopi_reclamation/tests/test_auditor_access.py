@@ -5,7 +5,7 @@ import zipfile
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessDenied
+from odoo.exceptions import AccessDenied, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -89,6 +89,34 @@ class TestAuditorAccessExpiry(AuditorAccessCommon, HttpCase):
         self.assertFalse(self.external.has_group("qualiopi_reclamation.group_qualiopi_auditor"))
         with freeze_time("2026-03-21 09:00:00"), self.assertRaises(AccessDenied):
             self._login()
+
+    def test_invite_by_email(self):
+        with self.mock_mail_gateway():
+            access = (
+                self.env["qualiopi.auditor.access"]
+                .with_user(self.user_manager)
+                .action_invite(
+                    "Paul Certif",
+                    "paul@certif.example.com",
+                    "2026-03-10",
+                    "2026-03-20",
+                    event_ids=self.event.ids,
+                )
+            )
+        user = access.user_id
+        self.assertEqual(user.login, "paul@certif.example.com")
+        self.assertTrue(user.has_group("qualiopi_reclamation.group_qualiopi_auditor"))
+        self.assertFalse(user.has_group("qualiopi_reclamation.group_qualiopi_user"))
+        self.assertEqual(access.event_ids, self.event)
+        self.assertTrue(user.qualiopi_auditor_restricted)
+        self.assertTrue(
+            any(user.email in " ".join(mail["email_to"]) for mail in self._mails),
+            "the invitation is sent",
+        )
+        with self.assertRaises(UserError):
+            self.env["qualiopi.auditor.access"].with_user(self.user_qualiopi).action_invite(
+                "X", "x@example.com", "2026-03-10", "2026-03-20"
+            )
 
     def test_staff_auditor_not_restricted(self):
         """The internal auditor (no access record) logs in as before and sees
