@@ -12,7 +12,11 @@ import shutil
 import tempfile
 import threading
 import zipfile
-from email.message import EmailMessage
+from email import encoders
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from urllib.parse import quote
 
 import pytz
@@ -44,6 +48,8 @@ PROTECTED_FIELDS = (
     "manifest_sha256",
     "error",
 )
+
+EML_POLICY = email.policy.compat32.clone(max_line_length=None, linesep="\r\n")
 
 SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 
@@ -632,45 +638,59 @@ class QualiopiEvidencePack(models.Model):
         """The message as sent, as an RFC 5322 email: its date, sender,
         recipients (followers notified and the addresses it was mailed to),
         subject, Message-Id, HTML body and attachments."""
+        # email.mime (the compat32 policy), not EmailMessage: the latter parses
+        # and refolds every header, 4-5 ms a message, most of the pack's time
+        # for 20,000 messages; the bytes are the same standard email.
         message = message.sudo()
-        eml = EmailMessage(policy=email.policy.SMTP)
-        eml["Date"] = email.utils.format_datetime(message.date.replace(tzinfo=pytz.utc))
-        eml["From"] = message.email_from or message.author_id.email_formatted or ""
+
+        def address(name, addr):
+            return email.utils.formataddr((name or "", addr), charset="utf-8")
+
         recipients = [
-            email.utils.formataddr((partner.name or "", partner.email))
-            for partner in message.partner_ids
-            if partner.email
+            address(partner.name, partner.email) for partner in message.partner_ids if partner.email
         ]
         for mail in mails:
-            for address in email.utils.getaddresses([mail.email_to or ""]):
-                if address[1] and email.utils.formataddr(address) not in recipients:
-                    recipients.append(email.utils.formataddr(address))
+            for name, addr in email.utils.getaddresses([mail.email_to or ""]):
+                if addr and address(name, addr) not in recipients:
+                    recipients.append(address(name, addr))
+        body = str(message.body or "")
+        alternative = MIMEMultipart("alternative")
+        alternative.attach(MIMEText(html2plaintext(body) or " ", "plain", "utf-8"))
+        alternative.attach(MIMEText(body or "<p></p>", "html", "utf-8"))
+        if message.attachment_ids:
+            eml = MIMEMultipart("mixed")
+            eml.attach(alternative)
+            for attachment in message.attachment_ids:
+                maintype, _slash, subtype = (
+                    attachment.mimetype or "application/octet-stream"
+                ).partition("/")
+                part = MIMEBase(maintype, subtype or "octet-stream")
+                part.set_payload(attachment.raw or b"")
+                encoders.encode_base64(part)
+                part.add_header(
+                    "Content-Disposition", "attachment", filename=("utf-8", "", attachment.name)
+                )
+                eml.attach(part)
+        else:
+            eml = alternative
+        eml["Date"] = email.utils.format_datetime(message.date.replace(tzinfo=pytz.utc))
+        eml["From"] = message.email_from or message.author_id.email_formatted or ""
         if recipients:
             eml["To"] = ", ".join(recipients)
-        eml["Subject"] = (message.subject or message.record_name or "").replace("\n", " ")
+        subject = (message.subject or message.record_name or "").replace("\n", " ")
+        eml["Subject"] = Header(subject, "utf-8").encode() if not subject.isascii() else subject
         if message.message_id:
             eml["Message-Id"] = message.message_id
         eml["X-Odoo-Message-Id"] = str(message.id)
         eml["X-Odoo-Record"] = f"{message.model},{message.res_id}"
-        notified = message.notification_ids.filtered(lambda n: n.notification_type == "email")
-        for notification in notified:
-            eml["X-Odoo-Delivery"] = (
-                f"{notification.res_partner_id.email or ''}: {notification.notification_status}"
-            )
-        body = str(message.body or "")
-        eml.set_content(html2plaintext(body) or " ")
-        eml.add_alternative(body or "<p></p>", subtype="html")
-        for attachment in message.attachment_ids:
-            maintype, _slash, subtype = (
-                attachment.mimetype or "application/octet-stream"
-            ).partition("/")
-            eml.add_attachment(
-                attachment.raw or b"",
-                maintype=maintype,
-                subtype=subtype or "octet-stream",
-                filename=attachment.name,
-            )
-        return eml.as_bytes()
+        for notification in message.notification_ids:
+            if notification.notification_type == "email":
+                eml["X-Odoo-Delivery"] = (
+                    f"{notification.res_partner_id.email or ''}: {notification.notification_status}"
+                )
+        # CRLF as on the wire; headers left unfolded (a folded Message-Id reads
+        # back with a leading space in some tools).
+        return eml.as_bytes(policy=EML_POLICY)
 
     def _qualiopi_pack_session_files(self, event, tickets):
         """[(file name, bytes, title)] added to a session's folder. Other
