@@ -44,6 +44,11 @@
         "views/qualiopi_annual_review_views.xml",
         "views/qualiopi_report_menus.xml",
         "views/qualiopi_public_templates.xml",
+        "security/qualiopi_audit_access_security.xml",
+        "data/qualiopi_evidence_pack_cron_data.xml",
+        "report/qualiopi_evidence_pack_reports.xml",
+        "views/qualiopi_evidence_pack_views.xml",
+        "views/qualiopi_auditor_access_views.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {

@@ -19,3 +19,9 @@ from . import qualiopi_procedure
 from . import qualiopi_procedure_version
 from . import qualiopi_annual_review
 from . import qualiopi_indicator31_stat
+from . import qualiopi_auditor_access
+from . import qualiopi_auditor_access_log
+from . import res_users
+from . import qualiopi_evidence_pack
+from . import qualiopi_auditor_logged_mixin
+from . import qualiopi_auditor_logged_models

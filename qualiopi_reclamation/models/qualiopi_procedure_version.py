@@ -22,3 +22,12 @@ class QualiopiProcedureVersion(models.Model):
     introduction = fields.Html(readonly=True)
     public_note = fields.Html(string="Note to stakeholders", readonly=True)
     change_note = fields.Char(string="What changed", readonly=True)
+
+    def _qualiopi_procedure_data(self):
+        """The procedure's data with this version's texts, for printing a
+        superseded version (the evidence pack prints every version in force
+        in its period) with the procedure's own template."""
+        self.ensure_one()
+        data = self.procedure_id._qualiopi_procedure_data()
+        data["procedure"] = self
+        return data

@@ -13,3 +13,5 @@ from . import test_evidence
 from . import test_evidence_http
 from . import test_auto_messages
 from . import test_import
+from . import test_evidence_pack
+from . import test_auditor_access

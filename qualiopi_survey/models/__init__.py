@@ -9,3 +9,4 @@ from . import helpdesk_ticket
 from . import qualiopi_funder_contact
 from . import res_company
 from . import res_config_settings
+from . import qualiopi_evidence_pack
