@@ -37,6 +37,28 @@ class TestAcknowledgement(QualiopiCommon):
         self.assertEqual(str(ticket.ack_date), "2026-03-02 09:00:00")
 
     @freeze_time("2026-03-02 09:00:00")
+    def test_typed_address_acknowledged_in_the_company_language(self):
+        """A record with no contact (public form, alias) has no language of its
+        own: its acknowledgement is in the organisation's."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["qualiopi_reclamation"], ["fr_FR"], overwrite=True
+        )
+        self.company.partner_id.lang = "fr_FR"
+        with self.mock_mail_gateway():
+            ticket = self._create_complaint(
+                partner_id=False, partner_name="Inconnue", partner_email="inconnue@example.com"
+            )
+            self.env.flush_all()
+        self.assertFalse(ticket.partner_id)
+        mail = self._new_mails.filtered(lambda m: ticket.number in (m.subject or ""))
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Accusé de réception", mail.subject)
+        # Odoo's composer addresses the typed email through a recipient contact
+        # of its own; the record itself stays unlinked.
+        self.assertEqual(mail.recipient_ids.mapped("email_normalized"), ["inconnue@example.com"])
+
+    @freeze_time("2026-03-02 09:00:00")
     def test_complainant_known_by_email_only_is_acknowledged_there(self):
         """The address is acknowledged; no contact is linked on its word (issue 10)."""
         with self.mock_mail_gateway():
