@@ -1,10 +1,10 @@
 import datetime
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import QualiopiCommon
+from .common import QualiopiCommon, QualiopiRpcMixin
 
 
 @tagged("post_install", "-at_install")
@@ -82,7 +82,6 @@ class TestSecurity(QualiopiCommon):
         self.assertTrue(ticket.ack_date)
         with self.assertRaises(UserError):
             ticket.with_user(self.user_manager).unlink()
-        self.assertTrue(ticket.exists())
         # An unacknowledged one can be removed by a manager (entered by mistake).
         self.company.qualiopi_auto_ack = False
         draft = self._create_complaint(user=self.user_manager)
@@ -149,3 +148,35 @@ class TestSecurity(QualiopiCommon):
             self.env["qualiopi.public.holiday.wizard"].with_user(self.user_qualiopi).create(
                 {"calendar_id": self.calendar.id, "year": 2026}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestRefusalsOverRpc(HttpCase, QualiopiRpcMixin, QualiopiCommon):
+    """Refusals checked as a client meets them: the request's transaction is
+    rolled back by Odoo, then the record is read as it was left."""
+
+    def test_acknowledged_record_never_deleted(self):
+        ticket = self._create_complaint(user=self.user_manager)
+        self.assertTrue(ticket.ack_date)
+        self.assertRefusedOverRpc(
+            UserError,
+            "cannot be deleted",
+            self.user_manager,
+            "helpdesk.ticket",
+            "unlink",
+            [ticket.ids],
+        )
+        self.assertTrue(ticket.exists())
+
+    def test_closing_complaint_without_answer_refused(self):
+        ticket = self._create_complaint()
+        self.assertRefusedOverRpc(
+            ValidationError,
+            "cannot be closed yet",
+            self.user_qualiopi,
+            "helpdesk.ticket",
+            "write",
+            [ticket.ids, {"stage_id": self.stage_done.id}],
+        )
+        self.assertFalse(ticket.stage_id.closed)
+        self.assertFalse(ticket.closed_date)
