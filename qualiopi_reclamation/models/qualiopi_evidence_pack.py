@@ -702,43 +702,11 @@ class QualiopiEvidencePack(models.Model):
         else:
             domain = [("ticket_ids", "in", tickets.ids)]
         actions = Action.search(domain, order="date_deadline, id")
-        selection = {
-            fname: dict(Action._fields[fname]._description_selection(self.env))
-            for fname in ("action_type", "state", "effectiveness")
-        }
-        rows = [
-            [
-                self.env._("Reference"),
-                self.env._("Title"),
-                self.env._("Type"),
-                self.env._("Source records"),
-                self.env._("Owner"),
-                self.env._("Due date"),
-                self.env._("State"),
-                self.env._("Done on"),
-                self.env._("Effectiveness"),
-                self.env._("Checked on"),
-            ]
-        ]
-        for action in actions:
-            rows.append(
-                [
-                    action.reference,
-                    action.name,
-                    selection["action_type"].get(action.action_type),
-                    ", ".join(action.ticket_ids.mapped("number")),
-                    action.user_id.name,
-                    action.date_deadline,
-                    selection["state"].get(action.state),
-                    action.date_done,
-                    selection["effectiveness"].get(action.effectiveness),
-                    action.effectiveness_check_date,
-                ]
-            )
+        headers, rows = actions._qualiopi_export_table()
         return [
             (
                 "improvement-actions.csv",
-                _csv_bytes(rows),
+                _csv_bytes([headers, *rows]),
                 self.env._("Improvement actions (%(count)s)", count=len(actions)),
             )
         ]

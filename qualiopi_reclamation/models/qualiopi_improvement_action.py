@@ -170,3 +170,39 @@ class QualiopiImprovementAction(models.Model):
         )
         action["domain"] = [("id", "in", self.ticket_ids.ids)]
         return action
+
+    def _qualiopi_export_table(self):
+        """The actions as (column titles, rows of values), the one layout of the
+        audit report's sheet and the evidence pack's file."""
+        labels = {
+            fname: dict(self._fields[fname]._description_selection(self.env))
+            for fname in ("action_type", "state", "effectiveness")
+        }
+        headers = [
+            self.env._("Reference"),
+            self.env._("Title"),
+            self.env._("Type"),
+            self.env._("Source records"),
+            self.env._("Owner"),
+            self.env._("Due date"),
+            self.env._("State"),
+            self.env._("Done on"),
+            self.env._("Effectiveness"),
+            self.env._("Checked on"),
+        ]
+        rows = [
+            [
+                action.reference,
+                action.name,
+                labels["action_type"].get(action.action_type),
+                ", ".join(action.ticket_ids.mapped("number")),
+                action.user_id.name,
+                action.date_deadline,
+                labels["state"].get(action.state),
+                action.date_done,
+                labels["effectiveness"].get(action.effectiveness),
+                action.effectiveness_check_date,
+            ]
+            for action in self
+        ]
+        return headers, rows

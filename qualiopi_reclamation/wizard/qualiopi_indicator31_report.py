@@ -821,29 +821,7 @@ class QualiopiIndicator31Report(models.TransientModel):
             [self.env._("Recurrent"), figures["recurrent"]],
             [self.env._("Improvement actions"), figures["actions"]["total"]],
         ]
-        action_selection = {
-            fname: dict(
-                self.env["qualiopi.improvement.action"]
-                ._fields[fname]
-                ._description_selection(self.env)
-            )
-            for fname in ("action_type", "state", "effectiveness")
-        }
-        action_rows = [
-            [
-                action.reference,
-                action.name,
-                action_selection["action_type"].get(action.action_type),
-                ", ".join(action.ticket_ids.mapped("number")),
-                action.user_id.name,
-                action.date_deadline,
-                action_selection["state"].get(action.state),
-                action.date_done,
-                action_selection["effectiveness"].get(action.effectiveness),
-                action.effectiveness_check_date,
-            ]
-            for action in self._qualiopi_improvement_actions()
-        ]
+        action_headers, action_rows = self._qualiopi_improvement_actions()._qualiopi_export_table()
         return [
             (
                 self.env._("Register"),
@@ -871,18 +849,7 @@ class QualiopiIndicator31Report(models.TransientModel):
             (self.env._("Figures"), [self.env._("Figure"), self.env._("Value")], figure_rows),
             (
                 self.env._("Improvement actions"),
-                [
-                    self.env._("Reference"),
-                    self.env._("Title"),
-                    self.env._("Type"),
-                    self.env._("Source records"),
-                    self.env._("Owner"),
-                    self.env._("Due date"),
-                    self.env._("State"),
-                    self.env._("Done on"),
-                    self.env._("Effectiveness"),
-                    self.env._("Checked on"),
-                ],
+                action_headers,
                 action_rows,
             ),
         ]
