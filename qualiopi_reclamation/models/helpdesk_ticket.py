@@ -249,7 +249,6 @@ class HelpdeskTicket(models.Model):
         help="The same cause already occurred on this session or course within "
         "the company's recurrence window.",
     )
-    qualiopi_can_edit_evidence = fields.Boolean(compute="_compute_qualiopi_can_edit_evidence")
     # Extension point: the mediation addon fills it with the mediator's details,
     # which the acknowledgement and answer emails print.
     qualiopi_mediation_notice_html = fields.Html(
@@ -482,12 +481,6 @@ class HelpdeskTicket(models.Model):
                 )
                 for record in by_cause.get((ticket.company_id.id, ticket.cause_category_id.id), ())
             )
-
-    @api.depends_context("uid")
-    def _compute_qualiopi_can_edit_evidence(self):
-        self.qualiopi_can_edit_evidence = self.env.user.has_group(
-            "qualiopi_reclamation.group_qualiopi_manager"
-        )
 
     def _compute_qualiopi_mediation_notice_html(self):
         self.qualiopi_mediation_notice_html = False
