@@ -380,6 +380,23 @@ class HelpdeskTicket(models.Model):
             )
         return result
 
+    @api.model
+    def _qualiopi_overdue_domain(self, now=None):
+        """The one definition of overdue: an open Qualiopi record whose
+        acknowledgement or answer is past its deadline and not done at ``now``."""
+        now = now or fields.Datetime.now()
+        return [
+            ("qualiopi_nature", "!=", False),
+            ("stage_id.closed", "=", False),
+            "|",
+            "&",
+            ("ack_date", "=", False),
+            ("ack_deadline", "<", now),
+            "&",
+            ("response_date", "=", False),
+            ("response_deadline", "<", now),
+        ]
+
     @api.depends(
         "qualiopi_nature",
         "ack_date",
