@@ -79,7 +79,7 @@ CHECKED = {
         "state",
         "user_id",
     ],
-    "qualiopi.mediator": ["name", "website", "city"],
+    "qualiopi.mediator": ["name", "website", "street", "zip", "city"],
     "qualiopi.mediation.referral": ["ticket_id", "mediator_id", "referral_date", "state"],
 }
 
@@ -100,7 +100,13 @@ def create(env):
     """The representative data of the former version; returns what it stored."""
     company = env.company
     mediator = env["qualiopi.mediator"].create(
-        {"name": "Bench Médiateur", "website": "https://mediateur.example.com", "city": "Paris"}
+        {
+            "name": "Upgrade Médiateur",
+            "website": "https://mediateur.example.com",
+            "street": "1 rue de la Paix",
+            "zip": "75002",
+            "city": "Paris",
+        }
     )
     company.write(
         {

@@ -33,11 +33,13 @@ def survey_answers(env, count, events, start):
     env = quiet(env)
     survey = env.ref("qualiopi_survey.survey_qualiopi_hot")
     per_event = -(-count // len(events))
-    attendees = partners(env, per_event, email=True)
+    # One contact more than the attendees, for the seed: its copies take
+    # (session, attendee) pairs that must all be free.
+    attendees = partners(env, per_event + 1, email=True)
     seed = env["survey.user_input"].create(
         {
             "survey_id": survey.id,
-            "partner_id": attendees[0].id,
+            "partner_id": attendees[-1].id,
             "event_id": events[0].id,
             "state": "done",
         }
@@ -61,7 +63,7 @@ def survey_answers(env, count, events, start):
             "company_id": "%(company)s",
         },
         params={
-            "partners": attendees.ids,
+            "partners": attendees[:-1].ids,
             "per_event": per_event,
             "events": events.ids,
             "nb_events": len(events),
