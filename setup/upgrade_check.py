@@ -133,12 +133,16 @@ def create(env):
     )
     received = datetime.now().replace(microsecond=0) - timedelta(days=3)
     Ticket = env["helpdesk.ticket"]
-    common = {"partner_id": partner.id, "stakeholder_type": "trainee", "received_date": received}
+    common = {
+        "partner_id": partner.id,
+        "stakeholder_type": "trainee",
+        "received_date": received,
+        "description": "<p>Recorded before the upgrade.</p>",
+    }
     complaint = Ticket.create(
         {
             **common,
             "name": "Upgrade complaint",
-            "description": "<p>The certificate never came.</p>",
             "qualiopi_nature": "complaint",
             "cause_category_id": env["qualiopi.cause.category"].search([], limit=1).id,
             "is_founded": "founded",
