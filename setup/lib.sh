@@ -43,6 +43,109 @@ die() {
 	exit 1
 }
 
+# --- options ------------------------------------------------------------------
+# Each script declares its options once, then parses them; --help prints the
+# script's header comment (from line 5 to its first line of code) followed by
+# what the declarations say:
+#
+#   db=default keep=                  # defaults first
+#   opt --db NAME db "database name"  # an option with a value: db=VALUE
+#   opt --keep keep "keep it"         # a flag: keep=1
+#   opt_args "PATH..." "what they are" [after-dashdash]
+#   parse_opts "$@"                   # the other words land in ARGS
+#
+# "--name VALUE" and "--name=VALUE" both work; "--" ends the options. A wrong
+# option or a missing value stops the script with exit code 2.
+_OPT_NAMES=() _OPT_METAS=() _OPT_VARS=() _OPT_HELPS=()
+_OPT_ARGS_META= _OPT_ARGS_HELP= _OPT_ARGS_AFTER_DASHDASH=
+ARGS=()
+
+opt() { # --NAME [META] VAR HELP
+	local name=$1 meta=
+	if [ $# -eq 4 ]; then
+		meta=$2
+		shift
+	fi
+	_OPT_NAMES+=("$name") _OPT_METAS+=("$meta") _OPT_VARS+=("$2") _OPT_HELPS+=("$3")
+}
+
+opt_args() { # META HELP [after-dashdash]
+	_OPT_ARGS_META=$1 _OPT_ARGS_HELP=$2 _OPT_ARGS_AFTER_DASHDASH=${3:-}
+}
+
+usage_error() {
+	printf 'ERROR: %s (see %s --help)\n' "$*" "${0#"$REPO/"}" >&2
+	exit 2
+}
+
+usage() {
+	local i synopsis="${0#"$REPO/"}" label width=6
+	for i in "${!_OPT_NAMES[@]}"; do
+		label="${_OPT_NAMES[$i]}${_OPT_METAS[$i]:+ ${_OPT_METAS[$i]}}"
+		synopsis+=" [$label]"
+		[ ${#label} -le $width ] || width=${#label}
+	done
+	if [ -n "$_OPT_ARGS_META" ]; then
+		synopsis+=" [${_OPT_ARGS_AFTER_DASHDASH:+-- }$_OPT_ARGS_META]"
+		[ ${#_OPT_ARGS_META} -le $width ] || width=${#_OPT_ARGS_META}
+	fi
+	printf 'Usage: %s\n\n' "$synopsis"
+	sed -n '5,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'
+	printf '\nOptions:\n'
+	for i in "${!_OPT_NAMES[@]}"; do
+		printf '  %-*s  %s\n' "$width" "${_OPT_NAMES[$i]}${_OPT_METAS[$i]:+ ${_OPT_METAS[$i]}}" "${_OPT_HELPS[$i]}"
+	done
+	printf '  %-*s  %s\n' "$width" "-h, --help" "this help"
+	if [ -n "$_OPT_ARGS_META" ]; then
+		printf '  %-*s  %s\n' "$width" "$_OPT_ARGS_META" "$_OPT_ARGS_HELP"
+	fi
+}
+
+parse_opts() {
+	local i name value found
+	ARGS=()
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-h | --help)
+			usage
+			exit 0
+			;;
+		--)
+			shift
+			[ -n "$_OPT_ARGS_META" ] || [ $# -eq 0 ] || usage_error "no argument expected after --: $*"
+			ARGS+=("$@")
+			return 0
+			;;
+		--*)
+			name=${1%%=*} found=
+			for i in "${!_OPT_NAMES[@]}"; do
+				[ "${_OPT_NAMES[$i]}" = "$name" ] || continue
+				found=1
+				if [ -z "${_OPT_METAS[$i]}" ]; then
+					[ "$name" = "$1" ] || usage_error "$name takes no value"
+					printf -v "${_OPT_VARS[$i]}" 1
+				elif [ "$name" != "$1" ]; then
+					printf -v "${_OPT_VARS[$i]}" '%s' "${1#*=}"
+				else
+					[ $# -ge 2 ] || usage_error "$name needs ${_OPT_METAS[$i]}"
+					printf -v "${_OPT_VARS[$i]}" '%s' "$2"
+					shift
+				fi
+				break
+			done
+			[ -n "$found" ] || usage_error "unknown option $1"
+			;;
+		*)
+			case "$1" in -*) usage_error "unknown option $1" ;; esac
+			[ -n "$_OPT_ARGS_META" ] || usage_error "unexpected argument $1"
+			[ -z "$_OPT_ARGS_AFTER_DASHDASH" ] || usage_error "unexpected argument $1 ($_OPT_ARGS_META go after --)"
+			ARGS+=("$1")
+			;;
+		esac
+		shift
+	done
+}
+
 helper() { "$PYTHON" "$SETUP/odoo_env.py" "$@"; }
 
 as_root() {
@@ -300,7 +403,6 @@ _default_db_user() {
 }
 export QUALIOPI_DB_USER="${QUALIOPI_DB_USER:-$(_default_db_user)}"
 export QUALIOPI_DB_PORT="${QUALIOPI_DB_PORT:-5432}"
-[ "$QUALIOPI_DB_USER" != postgres ] || die "Odoo refuses to connect as 'postgres': set QUALIOPI_DB_USER to another role"
 
 _local_db_host() {
 	case "${QUALIOPI_DB_HOST:-}" in
@@ -355,6 +457,7 @@ _ensure_db_role() {
 }
 
 ensure_postgres() {
+	[ "$QUALIOPI_DB_USER" != postgres ] || die "Odoo refuses to connect as 'postgres': set QUALIOPI_DB_USER to another role"
 	local host
 	if ! host=$(helper pg-probe 2>/dev/null); then
 		_local_db_host || die "PostgreSQL at $QUALIOPI_DB_HOST:$QUALIOPI_DB_PORT does not let $QUALIOPI_DB_USER in: $(helper pg-probe 2>&1 | tail -1)"
