@@ -25,3 +25,4 @@ from . import res_users
 from . import qualiopi_evidence_pack
 from . import qualiopi_auditor_logged_mixin
 from . import qualiopi_auditor_logged_models
+from . import ir_binary
