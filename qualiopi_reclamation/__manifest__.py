@@ -57,5 +57,6 @@
         ],
     },
     "installable": True,
+    "post_init_hook": "post_init_hook",
     "application": True,
 }

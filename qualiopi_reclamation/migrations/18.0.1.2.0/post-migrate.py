@@ -3,7 +3,12 @@
 """1.2.0: auditor accesses are given only to logins created by an invitation
 (``res.users.qualiopi_external_auditor``). The users that already hold an
 access and are not Qualiopi users were such logins: flag them, so that they
-keep their scope and their time box."""
+keep their scope and their time box. A company with no document layout gets
+the standard one, as at install."""
+
+from odoo import SUPERUSER_ID, api
+
+from odoo.addons.qualiopi_reclamation.hooks import set_report_layout
 
 
 def migrate(cr, version):
@@ -24,3 +29,4 @@ def migrate(cr, version):
            )
         """
     )
+    set_report_layout(api.Environment(cr, SUPERUSER_ID, {}))
