@@ -25,3 +25,5 @@ from . import res_users
 from . import qualiopi_evidence_pack
 from . import qualiopi_auditor_logged_mixin
 from . import qualiopi_auditor_logged_models
+from . import ir_binary
+from . import ir_actions_report

@@ -31,7 +31,8 @@ class QualiopiAuditorAccess(models.Model):
         required=True,
         ondelete="cascade",
         index=True,
-        domain=[("share", "=", False)],
+        domain=[("share", "=", False), ("qualiopi_external_auditor", "=", True)],
+        help="A login created by an auditor's invitation (Invite an auditor).",
     )
     email = fields.Char(related="user_id.email", string="Email")
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
@@ -75,6 +76,8 @@ class QualiopiAuditorAccess(models.Model):
                 access.state = "current"
 
     def _compute_log_count(self):
+        # sudo: the log has no access rule of its own for managers' counts;
+        # only the accesses the user already reads are counted.
         counts = dict(
             self.env["qualiopi.auditor.access.log"]
             .sudo()
@@ -88,6 +91,19 @@ class QualiopiAuditorAccess(models.Model):
         for access in self:
             if access.date_from > access.date_to:
                 raise UserError(self.env._("The access ends before it starts."))
+
+    @api.constrains("user_id")
+    def _check_user_external(self):
+        staff = self.user_id.filtered(lambda user: not user.qualiopi_external_auditor)
+        if staff:
+            raise UserError(
+                self.env._(
+                    "%(users)s is a user of the organisation: an auditor access is given "
+                    "to the login created by inviting the auditor by email, so that its "
+                    "end never locks out a member of staff.",
+                    users=", ".join(staff.mapped("display_name")),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -122,6 +138,8 @@ class QualiopiAuditorAccess(models.Model):
         """Active accesses put their user in the Auditor group and the
         company; the user is active while an access is not over."""
         group = self.env.ref("qualiopi_reclamation.group_qualiopi_auditor")
+        # sudo: writing a user's groups needs the administrator's right; the
+        # manager's right on these accesses was checked by create/write.
         for access in self.sudo().filtered("active"):
             if access.date_to < access._qualiopi_today():
                 continue
@@ -139,12 +157,13 @@ class QualiopiAuditorAccess(models.Model):
 
     @api.model
     def _qualiopi_revoke(self, users):
-        """Users whose auditor accesses are all over lose the Auditor group and
-        are archived (which also ends their open sessions), unless they are
-        Qualiopi users of the organisation."""
+        """External auditor logins whose accesses are all over lose the Auditor
+        group and are archived (which also ends their open sessions)."""
         group = self.env.ref("qualiopi_reclamation.group_qualiopi_auditor")
+        # sudo: called by the access's own create/write/unlink and its cron,
+        # after the manager's right on the access was checked.
         for user in users.sudo().with_context(active_test=False):
-            if user.has_group("qualiopi_reclamation.group_qualiopi_user") or user._is_admin():
+            if not user.qualiopi_external_auditor:
                 continue
             remaining = self.sudo().search([("user_id", "=", user.id)])
             if any(access.date_to >= access._qualiopi_today() for access in remaining):
@@ -154,6 +173,7 @@ class QualiopiAuditorAccess(models.Model):
     @api.model
     def _cron_qualiopi_expire(self):
         """Archive the accesses past their end and revoke their users."""
+        # sudo: the cron ends every company's accesses.
         expired = (
             self.sudo()
             .search([("date_to", "<", fields.Date.today())])
@@ -171,13 +191,11 @@ class QualiopiAuditorAccess(models.Model):
         if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager"):
             raise UserError(self.env._("Only a Qualiopi manager can invite an auditor."))
         company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        # sudo: the manager's right was checked above; creating a login needs
+        # the administrator's.
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         user = Users.search([("login", "=", email)], limit=1)
-        if (
-            user
-            and not user.has_group("qualiopi_reclamation.group_qualiopi_auditor")
-            and not (self.search_count([("user_id", "=", user.id)], limit=1))
-        ):
+        if user and not user.qualiopi_external_auditor:
             raise UserError(self.env._("%(email)s is already a user of the database.", email=email))
         if not user:
             user = Users.with_context(no_reset_password=True).create(
@@ -187,6 +205,7 @@ class QualiopiAuditorAccess(models.Model):
                     "email": email,
                     "company_id": company.id,
                     "company_ids": [fields.Command.set(company.ids)],
+                    "qualiopi_external_auditor": True,
                     "groups_id": [
                         fields.Command.set(
                             self.env.ref("qualiopi_reclamation.group_qualiopi_auditor").ids
@@ -208,6 +227,7 @@ class QualiopiAuditorAccess(models.Model):
 
     def action_send_invitation(self):
         """Odoo's own invitation (signup link to set a password)."""
+        # sudo: the reset-password email is the administrator's action.
         for access in self.sudo():
             if access.user_id.email:
                 access.user_id.with_context(create_user=True).action_reset_password()

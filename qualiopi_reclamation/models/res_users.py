@@ -5,6 +5,17 @@ from odoo.exceptions import AccessDenied
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    # Set only by an auditor's invitation, which creates the login: accesses
+    # are given to such dedicated logins alone, so that the end of an access
+    # never locks out or archives a member of staff.
+    qualiopi_external_auditor = fields.Boolean(
+        string="External auditor login",
+        readonly=True,
+        copy=False,
+        help="A login created by an auditor's invitation: it can log in only "
+        "during its auditor accesses and is archived when they are over.",
+    )
+
     # The scope of an external auditor, read by the global record rules of
     # helpdesk.ticket and event.event (not stored: computed per user when the
     # rules are evaluated, and the rules' cache is cleared when an access
@@ -29,10 +40,9 @@ class ResUsers(models.Model):
         Access = self.env["qualiopi.auditor.access"].sudo().with_context(active_test=False)
         for user in self:
             restricted = bool(
-                user.id
+                user.qualiopi_external_auditor
                 and not user._is_superuser()
                 and not user.has_group("qualiopi_reclamation.group_qualiopi_user")
-                and Access.search_count([("user_id", "=", user.id)], limit=1)
             )
             current = user._qualiopi_current_auditor_accesses() if restricted else Access
             user.qualiopi_auditor_restricted = restricted

@@ -38,6 +38,8 @@ class AuditorAccessCommon(QualiopiCommon):
             email="auditeur.externe@example.com",
             groups="qualiopi_reclamation.group_qualiopi_auditor",
         )
+        # As the invitation leaves it (test_invite_by_email checks that).
+        cls.external.sudo().qualiopi_external_auditor = True
 
     @classmethod
     def _access(cls, date_from, date_to, events=None):
@@ -108,11 +110,25 @@ class TestAuditorAccessExpiry(AuditorAccessCommon, HttpCase):
         self.assertTrue(user.has_group("qualiopi_reclamation.group_qualiopi_auditor"))
         self.assertFalse(user.has_group("qualiopi_reclamation.group_qualiopi_user"))
         self.assertEqual(access.event_ids, self.event)
+        self.assertTrue(user.qualiopi_external_auditor)
         self.assertTrue(user.qualiopi_auditor_restricted)
         self.assertTrue(
             any(user.email in " ".join(mail["email_to"]) for mail in self._mails),
             "the invitation is sent",
         )
+        # A second access for the same auditor reuses the login; a member of
+        # staff's address is refused.
+        with self.mock_mail_gateway():
+            again = (
+                self.env["qualiopi.auditor.access"]
+                .with_user(self.user_manager)
+                .action_invite("Paul Certif", "paul@certif.example.com", "2026-04-01", "2026-04-02")
+            )
+        self.assertEqual(again.user_id, user)
+        with self.assertRaises(UserError):
+            self.env["qualiopi.auditor.access"].with_user(self.user_manager).action_invite(
+                "Staff", self.user_auditor.login, "2026-03-10", "2026-03-20"
+            )
         with self.assertRaises(UserError):
             self.env["qualiopi.auditor.access"].with_user(self.user_qualiopi).action_invite(
                 "X", "x@example.com", "2026-03-10", "2026-03-20"
@@ -199,6 +215,77 @@ class TestAuditorAccessHttp(AuditorAccessCommon, HttpCase):
         )
         with self.assertRaises(JsonRpcException):
             self._call("qualiopi.auditor.access.log", "search_read", [], ["name"])
+
+    def test_raw_rpc_reads_logged(self):
+        """Not only the web client's reads: a raw ``read`` or ``search_read``
+        is logged too, and no context the client sends switches the log off."""
+        self.authenticate(self.external.login, self.external.login)
+        self._call("helpdesk.ticket", "read", self.ticket_in.ids, ["name"])
+        self._call(
+            "helpdesk.ticket",
+            "search_read",
+            [("id", "in", (self.ticket_in | self.ticket_out).ids)],
+            ["name"],
+            context={"qualiopi_auditor_listing": True},
+        )
+        self._call(
+            "event.event",
+            "read",
+            self.event.ids,
+            ["name"],
+            context={"qualiopi_auditor_listing": True},
+        )
+        self.assertEqual(
+            [(log.action, log.res_model, log.res_ids) for log in self._logs().sorted("id")],
+            [
+                ("open", "helpdesk.ticket", str(self.ticket_in.id)),
+                ("list", "helpdesk.ticket", str(self.ticket_in.id)),
+                ("open", "event.event", str(self.event.id)),
+            ],
+        )
+
+    def test_file_download_logged(self):
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "lettre-reponse.pdf",
+                "raw": b"%PDF-1.4 reponse",
+                "res_model": "helpdesk.ticket",
+                "res_id": self.ticket_in.id,
+            }
+        )
+        self.authenticate(self.external.login, self.external.login)
+        response = self.url_open(f"/web/content/{attachment.id}?download=true")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, b"%PDF-1.4 reponse")
+        logs = self._logs()
+        self.assertEqual(
+            [(log.action, log.res_model, log.res_ids, log.name) for log in logs],
+            [("download", "ir.attachment", str(attachment.id), "lettre-reponse.pdf")],
+        )
+        self.assertEqual(logs.access_id, self.access)
+
+    def test_staff_never_given_an_access(self):
+        """An access is for the login an invitation created: given to a member
+        of staff, its end would lock them out; refused, over RPC as the
+        manager's browser would send it."""
+        staff = new_test_user(self.env, login="staff.commercial", groups="base.group_user")
+        self.authenticate(self.user_manager.login, self.user_manager.login)
+        for user in (staff, self.user_auditor):
+            with self.subTest(user=user.login), self.assertRaises(JsonRpcException) as error:
+                self._call(
+                    "qualiopi.auditor.access",
+                    "create",
+                    [{"user_id": user.id, "date_from": "2026-01-01", "date_to": "2026-01-02"}],
+                )
+            self.assertIn("UserError", str(error.exception.args))
+        self.env.invalidate_all()
+        self.assertFalse(
+            self.env["qualiopi.auditor.access"]
+            .with_context(active_test=False)
+            .search([("user_id", "in", (staff | self.user_auditor).ids)])
+        )
+        self.assertTrue(staff.active)
+        self.assertFalse(staff.qualiopi_auditor_restricted)
 
     def test_pack_download_logged_and_scoped(self):
         in_scope = (
