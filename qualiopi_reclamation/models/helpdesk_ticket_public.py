@@ -12,6 +12,8 @@ import os
 import re
 import zipfile
 
+from markupsafe import Markup
+
 from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools.mimetypes import guess_mimetype
@@ -127,6 +129,17 @@ def _zip_is(extension, data):
             return archive.read("mimetype").strip() == ALLOWED_FILES[extension].encode()
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
         return False
+
+
+def _text_html(text):
+    """Typed text as HTML that shows it and nothing more: escaped, its lines and
+    paragraphs kept, and no link made of an address (plaintext2html makes one)."""
+    paragraphs = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return Markup("").join(
+        Markup("<p>%s</p>") % Markup("<br/>").join(paragraph.strip("\n").split("\n"))
+        for paragraph in paragraphs
+        if paragraph.strip()
+    )
 
 
 class HelpdeskTicket(models.Model):
@@ -271,17 +284,18 @@ class HelpdeskTicket(models.Model):
         It is never linked to a contact on the visitor's word: the name, email
         and phone stay on the record, and staff link the contact suggested by
         the address (or the complainant proves it by answering our email).
-        Everything typed becomes text: the description is escaped into HTML.
+        Everything typed stays text: the description is escaped into HTML,
+        where no address becomes a link.
         """
         description = values["description"]
         first_line = description.splitlines()[0].strip() if description else ""
         title = first_line if len(first_line) <= 80 else first_line[:79] + "…"
-        html = tools.plaintext2html(description)
+        html = _text_html(description)
         if values["training_reference"]:
             training = self.env._(
                 "Training concerned: %(training)s", training=values["training_reference"]
             )
-            html = tools.plaintext2html(training) + html
+            html = _text_html(training) + html
         team = company.qualiopi_public_team_id or self.env["helpdesk.ticket.team"].search(
             [("qualiopi_default_nature", "!=", False), ("company_id", "in", (company.id, False))],
             limit=1,
