@@ -181,11 +181,15 @@ class QualiopiRpcMixin:
     request handling rolls back the request's transaction, as it does for a
     real user, and the test reads what that left behind."""
 
+    def _login(self, user):
+        """Log in as this test user (``new_test_user``: the password is the login)."""
+        self.authenticate(user.login, user.login)
+
     def _call_kw(self, user, model, method, args, kwargs=None):
         """The JSON-RPC response of ``model.method(*args, **kwargs)`` run by
         ``user``: ``{"result": ...}`` or ``{"error": ...}``."""
         self.env.flush_all()
-        self.authenticate(user.login, user.login)
+        self._login(user)
         response = self.url_open(
             f"/web/dataset/call_kw/{model}/{method}",
             data=json.dumps(
