@@ -32,6 +32,19 @@ def office_zip(*parts):
     return buffer.getvalue()
 
 
+# A valid submission of the public form: every field of the contract but the files.
+PUBLIC_FORM_VALUES = {
+    "partner_name": "Jeanne Visiteuse",
+    "partner_email": "jeanne.visiteuse@example.com",
+    "partner_phone": "+33 6 12 34 56 78",
+    "stakeholder_type": "trainee",
+    "qualiopi_nature": "complaint",
+    "training_reference": "Excel avancé",
+    "description": "Le support de cours n'a jamais été envoyé.",
+    "consent": "1",
+}
+
+
 class QualiopiCommon(MailCommon):
     """A training organisation working Monday to Friday, 8:00-12:00 and
     13:00-17:00 in Paris, with a session, a trainee and one user per role."""
@@ -227,17 +240,6 @@ class QualiopiHttpCommon(HttpCase, QualiopiRpcMixin, QualiopiCommon):
     the form is posted as a visitor's browser does (page first, for the CSRF
     token). The rate limits are raised so that each test posts freely."""
 
-    PUBLIC_DEFAULTS = {
-        "partner_name": "Jeanne Visiteuse",
-        "partner_email": "jeanne.visiteuse@example.com",
-        "partner_phone": "+33 6 12 34 56 78",
-        "stakeholder_type": "trainee",
-        "qualiopi_nature": "complaint",
-        "training_reference": "Excel avancé",
-        "description": "Le support de cours n'a jamais été envoyé.",
-        "consent": "1",
-    }
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -254,7 +256,7 @@ class QualiopiHttpCommon(HttpCase, QualiopiRpcMixin, QualiopiCommon):
 
     def _post_public(self, files=None, token=True, **values):
         """Post the public form with a valid submission, changed by ``values``."""
-        data = {**self.PUBLIC_DEFAULTS, **values}
+        data = {**PUBLIC_FORM_VALUES, **values}
         if token and "csrf_token" not in values:
             data["csrf_token"] = self._csrf()
         return self.url_open(

@@ -7,7 +7,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import hmac
 
-from .common import OLE2, PNG, QualiopiHttpCommon, office_zip, ole2
+from .common import OLE2, PNG, PUBLIC_FORM_VALUES, QualiopiHttpCommon, office_zip, ole2
 
 
 @tagged("post_install", "-at_install")
@@ -52,18 +52,7 @@ class TestPublicForm(QualiopiHttpCommon):
         response = self.url_open("/qualiopi/reclamation")
         self.assertEqual(response.status_code, 200)
         page = response.text
-        for name in (
-            "partner_name",
-            "partner_email",
-            "partner_phone",
-            "stakeholder_type",
-            "qualiopi_nature",
-            "training_reference",
-            "description",
-            "attachments",
-            "consent",
-            "csrf_token",
-        ):
+        for name in (*PUBLIC_FORM_VALUES, "attachments", "csrf_token"):
             self.assertIn(f'name="{name}"', page)
         for field_id in (
             "qualiopi_partner_name",
@@ -543,24 +532,15 @@ class TestPublicForm(QualiopiHttpCommon):
             self.env, login="portal_dates", groups="base.group_portal", name="Paul Portail"
         )
         portal.tz = False
-        ticket = (
-            self.env["helpdesk.ticket"]
-            .with_context(qualiopi_no_auto_ack=True)
-            .create(
-                {
-                    "name": "Horaires non respectés",
-                    "description": "<p>La session a commencé en retard.</p>",
-                    "qualiopi_nature": "complaint",
-                    "stakeholder_type": "trainee",
-                    "partner_id": portal.partner_id.id,
-                    "team_id": self.team.id,
-                    # 07:30 UTC is 09:30 in Paris in summer.
-                    "received_date": datetime.datetime(2026, 6, 15, 7, 30),
-                    "ack_date": datetime.datetime(2026, 6, 15, 22, 45),
-                }
-            )
+        ticket = self._create_complaint(
+            auto_ack=False,
+            name="Horaires non respectés",
+            partner_id=portal.partner_id.id,
+            # 07:30 UTC is 09:30 in Paris in summer.
+            received_date=datetime.datetime(2026, 6, 15, 7, 30),
+            ack_date=datetime.datetime(2026, 6, 15, 22, 45),
         )
-        self.authenticate("portal_dates", "portal_dates")
+        self._login(portal)
         response = self.url_open(f"/my/ticket/{ticket.id}")
         self.assertEqual(response.status_code, 200)
         dates = response.text.split("o_qualiopi_portal_dates", 1)[1][:1200]

@@ -6,7 +6,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.qualiopi_reclamation.models.helpdesk_ticket_public import QualiopiPublicRefusal
 
-from .common import PNG, QualiopiCommon, office_zip
+from .common import PNG, PUBLIC_FORM_VALUES, QualiopiCommon, office_zip
 
 
 @tagged("post_install", "-at_install")
@@ -23,22 +23,9 @@ class TestPublicIntake(QualiopiCommon):
             {"name": "Claire Existante", "email": "claire@example.com", "phone": "0102"}
         )
 
-    def _values(self, **values):
-        return {
-            "partner_name": "Jeanne Visiteuse",
-            "partner_email": " Jeanne.Visiteuse@Example.com ",
-            "partner_phone": "+33 6 12 34 56 78",
-            "stakeholder_type": "trainee",
-            "qualiopi_nature": "complaint",
-            "training_reference": "",
-            "description": "Le support de cours n'a jamais été envoyé.",
-            "consent": "1",
-            **values,
-        }
-
     def _file(self, files=(), ip_address="192.0.2.1", embed_nonce=False, **values):
         return self.Public._qualiopi_create_from_public(
-            self._values(**values), files, ip_address=ip_address, embed_nonce=embed_nonce
+            {**PUBLIC_FORM_VALUES, **values}, files, ip_address=ip_address, embed_nonce=embed_nonce
         )
 
     def _counts(self):
@@ -66,6 +53,7 @@ class TestPublicIntake(QualiopiCommon):
             ticket = self._file(
                 files=[("C:\\Users\\jeanne\\preuve.png", PNG)],
                 training_reference=f" {self.event.qualiopi_reference.lower()} ",
+                partner_email=" Jeanne.Visiteuse@Example.com ",
             )
         self.assertEqual(ticket.create_uid.id, SUPERUSER_ID, "filed by the system")
         self.assertEqual(ticket.qualiopi_nature, "complaint")
