@@ -128,6 +128,11 @@ class TestPublicChannels(QualiopiCommon):
             self.assertIn("/qualiopi/procedure", mails.body_html)
             self.assertIn("/qualiopi/reclamation", mails.body_html)
             self.assertIn(f"<strong>{reference}</strong>", mails.body_html)
+        # Without the public form, the emails link only the procedure.
+        self.company.qualiopi_public_form_enabled = False
+        mails = self._send_registration_mail("event.event_reminder")
+        self.assertIn("/qualiopi/procedure", mails.body_html)
+        self.assertNotIn("/qualiopi/reclamation", mails.body_html)
 
     def test_session_reference_is_stable_and_unique(self):
         first = self.event
