@@ -24,6 +24,9 @@ class QualiopiHelpdeskTicketController(HelpdeskTicketController):
             stage_id = int(kw.get("stage_id") or 0)
         except ValueError:
             return request.redirect("/my")
+        # Read as superuser to find its owner; nothing is done before
+        # _qualiopi_may_close has checked the user's right on it. The stage is
+        # then written as superuser: a portal user cannot write tickets.
         ticket = request.env["helpdesk.ticket"].sudo().browse(ticket_id).exists()
         if not ticket or not self._qualiopi_may_close(ticket):
             return request.redirect("/my")
@@ -63,6 +66,8 @@ class QualiopiCustomerPortalHelpdesk(CustomerPortalHelpdesk):
 
     def _qualiopi_viewer_tz(self, ticket=None):
         if not request.env.user.tz:
+            # The company's time zone is published (it dates the emails): read
+            # as superuser, since a portal user cannot read companies.
             tz = ticket._qualiopi_tz() if ticket else request.env.company.sudo()._qualiopi_tz()
             request.update_context(tz=tz)
 

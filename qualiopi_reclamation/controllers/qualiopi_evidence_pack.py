@@ -18,6 +18,8 @@ class QualiopiEvidencePackController(http.Controller):
         pack.check_access("read")
         if pack.state != "done" or not pack.attachment_id:
             raise request.not_found()
+        # The user's read access to the pack was checked above, and its ZIP
+        # is part of the pack: served as superuser, whoever built it.
         attachment = pack.sudo().attachment_id
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         request.env["qualiopi.auditor.access.log"]._qualiopi_log(

@@ -3,7 +3,7 @@ import hashlib
 from odoo import http
 from odoo.http import request
 
-from .main import QualiopiPublicForm
+from .public_page import frame_headers, page_values, public_company
 
 
 class QualiopiProcedureController(http.Controller):
@@ -13,11 +13,14 @@ class QualiopiProcedureController(http.Controller):
 
     def _qualiopi_procedure(self, company_id=None):
         """The company's procedure; a visitor's request never creates it: until
-        the organisation saves it, the page shows the default text, unsaved."""
+        the organisation saves it, the page shows the default text, unsaved.
+
+        As superuser: the procedure is published to anyone, who has no right
+        on companies nor procedures; nothing is written here.
+        """
         Company = request.env["res.company"].sudo()
         company = Company.browse(int(company_id)).exists() if company_id else None
-        if not company:
-            company = request.env.company.sudo()
+        company = company or public_company()
         Procedure = request.env["qualiopi.procedure"].sudo()
         return Procedure.search([("company_id", "=", company.id)], limit=1) or Procedure.new(
             {
@@ -53,8 +56,8 @@ class QualiopiProcedureController(http.Controller):
             procedure = self._qualiopi_procedure(company_id)
         except ValueError:
             return request.not_found()
-        company = procedure.company_id.sudo()
-        values = QualiopiPublicForm()._qualiopi_page_values(company, embed=kwargs.get("embed"))
+        company = procedure.company_id
+        values = page_values(company, embed=kwargs.get("embed"))
         query = f"?company_id={company.id}" if company_id else ""
         values.update(
             {
@@ -67,7 +70,7 @@ class QualiopiProcedureController(http.Controller):
             }
         )
         response = request.render("qualiopi_reclamation.public_procedure", values)
-        return QualiopiPublicForm()._qualiopi_frame_headers(response, kwargs.get("embed"))
+        return frame_headers(response, kwargs.get("embed"))
 
     @http.route("/qualiopi/procedure/pdf", type="http", auth="public", methods=["GET"])
     def qualiopi_procedure_pdf(self, company_id=None, **kwargs):
@@ -101,6 +104,9 @@ class QualiopiProcedureController(http.Controller):
         even within a version.
         """
         report_name = "qualiopi_reclamation.report_qualiopi_procedure"
+        # The published procedure (read as superuser, see _qualiopi_procedure)
+        # is rendered and cached as the system: a visitor may neither print
+        # reports nor write attachments, and gets only this PDF back.
         Report = request.env["ir.actions.report"].sudo()
         company = procedure.company_id
         lang = request.env.lang or ""
@@ -116,7 +122,7 @@ class QualiopiProcedureController(http.Controller):
             f"qualiopi_procedure_pdf:{procedure.version}:{company.id}:{lang}:"
             + hashlib.sha256(source.encode()).hexdigest()
         )
-        Attachment = request.env["ir.attachment"].sudo()
+        Attachment = request.env["ir.attachment"].sudo()  # the cache, as the system (above)
         cached_domain = [
             ("res_model", "=", procedure._name),
             ("res_id", "=", procedure.id),

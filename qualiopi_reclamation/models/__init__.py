@@ -12,6 +12,7 @@ from . import mail_activity
 from . import mail_scheduled_message
 from . import qualiopi_cron_mixin
 from . import helpdesk_ticket
+from . import helpdesk_ticket_public
 from . import event_event
 from . import res_partner
 from . import qualiopi_public_attempt

@@ -43,6 +43,7 @@ class QualiopiPublicAttempt(models.Model):
     def _qualiopi_limit(self, key):
         """The value of a limit of the public form, from the system parameters."""
         default = PUBLIC_LIMIT_DEFAULTS[key]
+        # System parameters are not readable by visitors, whose form they limit.
         value = self.env["ir.config_parameter"].sudo().get_param(key)
         try:
             return max(int(value), 0) if value not in (None, False, "") else default
@@ -54,6 +55,7 @@ class QualiopiPublicAttempt(models.Model):
         """Whether this address or this email has used up its submissions."""
         window = self._qualiopi_limit("qualiopi_reclamation.public_window_minutes")
         since = fields.Datetime.now() - datetime.timedelta(minutes=window)
+        # Counted for visitors, who have no right on these records.
         attempts = self.sudo()
         if ip_address and attempts.search_count(
             [("ip_address", "=", ip_address), ("create_date", ">=", since)]
@@ -68,6 +70,7 @@ class QualiopiPublicAttempt(models.Model):
     @api.model
     def _qualiopi_embed_nonce_used(self, nonce):
         """Whether a submission was already recorded with this embed token."""
+        # Checked for visitors, who have no right on these records.
         return bool(nonce and self.sudo().search_count([("embed_nonce", "=", nonce)], limit=1))
 
     @api.autovacuum
@@ -75,4 +78,5 @@ class QualiopiPublicAttempt(models.Model):
         """Attempts only matter within the window, and embed tokens expire
         after two hours: keep one day of them."""
         limit = fields.Datetime.now() - datetime.timedelta(days=1)
+        # The autovacuum runs as the system; sudo keeps it so if called otherwise.
         self.sudo().search([("create_date", "<", limit)]).unlink()

@@ -26,6 +26,12 @@ class ResCompany(models.Model):
         "this many days is flagged as recurrent.",
     )
 
+    qualiopi_public_form_enabled = fields.Boolean(
+        string="Public complaint form",
+        default=True,
+        help="Anyone can file a complaint or report a difficulty at "
+        "/qualiopi/reclamation, without an account. Off: the form answers 404.",
+    )
     qualiopi_public_team_id = fields.Many2one(
         comodel_name="helpdesk.ticket.team",
         string="Team of the public form",

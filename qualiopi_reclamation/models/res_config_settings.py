@@ -18,6 +18,9 @@ class ResConfigSettings(models.TransientModel):
         string="Working hours of the register",
     )
 
+    qualiopi_public_form_enabled = fields.Boolean(
+        related="company_id.qualiopi_public_form_enabled", readonly=False
+    )
     qualiopi_public_team_id = fields.Many2one(
         related="company_id.qualiopi_public_team_id", readonly=False
     )

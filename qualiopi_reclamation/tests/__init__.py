@@ -7,6 +7,7 @@ from . import test_bad_input
 from . import test_analysis
 from . import test_indicator31_report
 from . import test_public_form
+from . import test_public_intake
 from . import test_public_channels
 from . import test_public_tours
 from . import test_evidence

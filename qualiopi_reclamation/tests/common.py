@@ -1,9 +1,48 @@
+import io
 import json
+import re
+import zipfile
 
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.mail.tests.common import MailCommon
+
+# Files as a visitor sends them: the smallest valid PNG, and the bare
+# signatures of the compound and zip formats, enough for the server's checks.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
+    b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504
+
+
+def ole2(stream):
+    """A compound file whose directory names this stream (enough for a signature check)."""
+    return OLE2 + stream.encode("utf-16-le") + b"\x00" * 64
+
+
+def office_zip(*parts):
+    """A zip archive of these parts (a .docx holds [Content_Types].xml and word/document.xml)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in parts:
+            archive.writestr(name, "<xml/>")
+    return buffer.getvalue()
+
+
+# A valid submission of the public form: every field of the contract but the files.
+PUBLIC_FORM_VALUES = {
+    "partner_name": "Jeanne Visiteuse",
+    "partner_email": "jeanne.visiteuse@example.com",
+    "partner_phone": "+33 6 12 34 56 78",
+    "stakeholder_type": "trainee",
+    "qualiopi_nature": "complaint",
+    "training_reference": "Excel avancé",
+    "description": "Le support de cours n'a jamais été envoyé.",
+    "consent": "1",
+}
 
 
 class QualiopiCommon(MailCommon):
@@ -127,11 +166,23 @@ class QualiopiCommon(MailCommon):
             ticket.sudo().write({"response_date": date})
         return message
 
-    def _create_complaint(self, user=None, **values):
+    def _create_complaint(self, user=None, auto_ack=True, **values):
         Ticket = self.env["helpdesk.ticket"]
         if user:
             Ticket = Ticket.with_user(user)
+        if not auto_ack:
+            Ticket = Ticket.with_context(qualiopi_no_auto_ack=True)
         return Ticket.create(self._complaint_values(**values))
+
+    def _portal_colleagues(self, *names):
+        """Portal users of one client company, one per name, and the company."""
+        client = self.env["res.partner"].create({"name": "Client SA", "is_company": True})
+        users = self.env["res.users"]
+        for name in names:
+            login = re.sub(r"\W+", "_", name.lower())
+            users |= new_test_user(self.env, login=login, groups="base.group_portal", name=name)
+        users.partner_id.write({"parent_id": client.id})
+        return users, client
 
 
 class QualiopiRpcMixin:
@@ -143,11 +194,15 @@ class QualiopiRpcMixin:
     request handling rolls back the request's transaction, as it does for a
     real user, and the test reads what that left behind."""
 
+    def _login(self, user):
+        """Log in as this test user (``new_test_user``: the password is the login)."""
+        self.authenticate(user.login, user.login)
+
     def _call_kw(self, user, model, method, args, kwargs=None):
         """The JSON-RPC response of ``model.method(*args, **kwargs)`` run by
         ``user``: ``{"result": ...}`` or ``{"error": ...}``."""
         self.env.flush_all()
-        self.authenticate(user.login, user.login)
+        self._login(user)
         response = self.url_open(
             f"/web/dataset/call_kw/{model}/{method}",
             data=json.dumps(
@@ -178,3 +233,32 @@ class QualiopiRpcMixin:
         self.assertEqual(data["name"], f"{exception.__module__}.{exception.__name__}")
         self.assertRegex(data["message"], pattern)
         return data
+
+
+class QualiopiHttpCommon(HttpCase, QualiopiRpcMixin, QualiopiCommon):
+    """QualiopiCommon served over HTTP: its team receives the public form, and
+    the form is posted as a visitor's browser does (page first, for the CSRF
+    token). The rate limits are raised so that each test posts freely."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.qualiopi_public_team_id = cls.team
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("qualiopi_reclamation.public_max_per_ip", 50)
+        params.set_param("qualiopi_reclamation.public_max_per_email", 50)
+
+    def _csrf(self, url="/qualiopi/reclamation"):
+        """The CSRF token of the session, as a page of the public form carries it."""
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+
+    def _post_public(self, files=None, token=True, **values):
+        """Post the public form with a valid submission, changed by ``values``."""
+        data = {**PUBLIC_FORM_VALUES, **values}
+        if token and "csrf_token" not in values:
+            data["csrf_token"] = self._csrf()
+        return self.url_open(
+            "/qualiopi/reclamation", data=data, files=files or None, allow_redirects=True
+        )

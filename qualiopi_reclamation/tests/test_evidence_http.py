@@ -1,11 +1,13 @@
 import base64
 
 from odoo import Command, fields, http
-from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
+from odoo.tests import JsonRpcException, tagged
+
+from .common import QualiopiHttpCommon
 
 
 @tagged("post_install", "-at_install")
-class TestEvidenceOverHttp(HttpCase):
+class TestEvidenceOverHttp(QualiopiHttpCommon):
     """What an auditor, a user or a manager can do to the evidence by calling the
     server as a browser would. Each refused call is followed by a check of the
     database in the state the request left it (a refused request rolls back its
@@ -14,32 +16,13 @@ class TestEvidenceOverHttp(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.qualiopi_auto_ack = False
-        cls.user_qualiopi = new_test_user(
-            cls.env, login="ev_user", groups="qualiopi_reclamation.group_qualiopi_user"
-        )
-        cls.user_manager = new_test_user(
-            cls.env, login="ev_manager", groups="qualiopi_reclamation.group_qualiopi_manager"
-        )
-        cls.user_auditor = new_test_user(
-            cls.env,
-            login="ev_auditor",
-            email="ev_auditor@example.com",
-            groups="qualiopi_reclamation.group_qualiopi_auditor",
-        )
-        cls.trainee = cls.env["res.partner"].create(
-            {"name": "Paul Plaignant", "email": "paul@example.com"}
-        )
-        Ticket = cls.env["helpdesk.ticket"]
-        cls.ticket = Ticket.create(
-            {
-                "name": "Formation annulée sans préavis",
-                "description": "<p>La session a été annulée la veille.</p>",
-                "qualiopi_nature": "complaint",
-                "stakeholder_type": "trainee",
-                "partner_id": cls.trainee.id,
-                "received_date": fields.Datetime.now(),
-            }
+        cls.company.qualiopi_auto_ack = False
+        cls.ticket = cls.env["helpdesk.ticket"].create(
+            cls._complaint_values(
+                name="Formation annulée sans préavis",
+                description="<p>La session a été annulée la veille.</p>",
+                received_date=fields.Datetime.now(),
+            )
         )
         cls.action = cls.env["qualiopi.improvement.action"].create(
             {
@@ -92,7 +75,7 @@ class TestEvidenceOverHttp(HttpCase):
 
     def test_auditor_writes_nothing_over_rpc(self):
         before = self._snapshot()
-        self.authenticate("ev_auditor", "ev_auditor")
+        self._login(self.user_auditor)
         ticket_id, action_id = self.ticket.id, self.action.id
         # Chatter: message, note, through the ORM and the mail routes.
         self._assert_call_refused("helpdesk.ticket", "message_post", [ticket_id], body="Vu")
@@ -227,7 +210,7 @@ class TestEvidenceOverHttp(HttpCase):
         self.assertEqual(self._snapshot(), before)
 
     def test_user_cannot_type_evidence_dates(self):
-        self.authenticate("ev_user", "ev_user")
+        self._login(self.user_qualiopi)
         ticket_id = self.ticket.id
         now = fields.Datetime.to_string(fields.Datetime.now())
         for field_name in ("ack_date", "response_date"):
@@ -253,11 +236,11 @@ class TestEvidenceOverHttp(HttpCase):
 
     def test_manager_changes_evidence_only_through_correction(self):
         self.ticket.sudo().write({"ack_date": self.ticket.received_date, "ack_method": "letter"})
-        self.authenticate("ev_manager", "ev_manager")
+        self._login(self.user_manager)
         self._assert_call_refused(
             "helpdesk.ticket", "write", [self.ticket.id], {"ack_date": "2020-01-01 10:00:00"}
         )
-        self.authenticate("ev_user", "ev_user")
+        self._login(self.user_qualiopi)
         self._assert_call_refused(
             "qualiopi.evidence.correction.wizard",
             "create",
@@ -274,7 +257,7 @@ class TestEvidenceOverHttp(HttpCase):
         self.assertEqual(self.ticket.ack_date, self.ticket.received_date)
 
     def test_auditor_cannot_answer_with_a_letter(self):
-        self.authenticate("ev_auditor", "ev_auditor")
+        self._login(self.user_auditor)
         self._assert_call_refused(
             "qualiopi.response.wizard",
             "create",
@@ -291,7 +274,7 @@ class TestEvidenceOverHttp(HttpCase):
 
     def test_annual_review_approved_by_manager_only(self):
         review = self.env["qualiopi.annual.review"].create({"year": 2011})
-        self.authenticate("ev_user", "ev_user")
+        self._login(self.user_qualiopi)
         approval = {
             "state": "approved",
             "approver_id": self.user_qualiopi.id,

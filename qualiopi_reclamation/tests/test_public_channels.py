@@ -1,7 +1,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import email_normalize, mute_logger
 
 from .common import QualiopiCommon
@@ -73,14 +73,7 @@ class TestPublicChannels(QualiopiCommon):
         self.assertFalse(ticket.ack_date, "only complaints are acknowledged")
 
     def test_portal_user_reads_only_own_records(self):
-        company_partner = self.env["res.partner"].create({"name": "Client SA", "is_company": True})
-        portal_a = new_test_user(
-            self.env, login="portal_a", groups="base.group_portal", name="Anne Portail"
-        )
-        portal_b = new_test_user(
-            self.env, login="portal_b", groups="base.group_portal", name="Bruno Portail"
-        )
-        (portal_a.partner_id | portal_b.partner_id).parent_id = company_partner
+        (portal_a, portal_b), _client = self._portal_colleagues("Anne Portail", "Bruno Portail")
         own = self._create_complaint(partner_id=portal_a.partner_id.id, name="Mine")
         colleague = self._create_complaint(partner_id=portal_b.partner_id.id, name="Colleague's")
         plain = self.env["helpdesk.ticket"].create(
@@ -135,6 +128,11 @@ class TestPublicChannels(QualiopiCommon):
             self.assertIn("/qualiopi/procedure", mails.body_html)
             self.assertIn("/qualiopi/reclamation", mails.body_html)
             self.assertIn(f"<strong>{reference}</strong>", mails.body_html)
+        # Without the public form, the emails link only the procedure.
+        self.company.qualiopi_public_form_enabled = False
+        mails = self._send_registration_mail("event.event_reminder")
+        self.assertIn("/qualiopi/procedure", mails.body_html)
+        self.assertNotIn("/qualiopi/reclamation", mails.body_html)
 
     def test_session_reference_is_stable_and_unique(self):
         first = self.event

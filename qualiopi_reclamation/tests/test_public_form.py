@@ -1,103 +1,32 @@
 import datetime
-import io
-import json
 import re
 import time
-import zipfile
 from unittest.mock import patch
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import hmac
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
-    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
-    b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
-OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504
-
-
-def ole2(stream):
-    """A compound file whose directory names this stream (enough for a signature check)."""
-    return OLE2 + stream.encode("utf-16-le") + b"\x00" * 64
-
-
-def office_zip(*parts):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in parts:
-            archive.writestr(name, "<xml/>")
-    return buffer.getvalue()
+from .common import OLE2, PNG, PUBLIC_FORM_VALUES, QualiopiHttpCommon, office_zip, ole2
 
 
 @tagged("post_install", "-at_install")
-class TestPublicForm(HttpCase):
+class TestPublicForm(QualiopiHttpCommon):
     """The public form, its confirmation, its protections and the procedure."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
         cls.company.write(
-            {
-                "name": "Organisme Test",
-                "qualiopi_ack_days": 2,
-                "qualiopi_response_days": 10,
-                "qualiopi_auto_ack": True,
-                "qualiopi_privacy_url": "https://example.com/privacy",
-            }
+            {"name": "Organisme Test", "qualiopi_privacy_url": "https://example.com/privacy"}
         )
-        cls.manager = new_test_user(
-            cls.env,
-            login="public_form_manager",
-            groups="qualiopi_reclamation.group_qualiopi_manager",
-        )
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {
-                "name": "Réclamations",
-                "user_id": cls.manager.id,
-                "user_ids": [Command.set(cls.manager.ids)],
-                "company_id": cls.company.id,
-            }
-        )
-        cls.company.qualiopi_public_team_id = cls.team
         cls.existing = cls.env["res.partner"].create(
             {"name": "Claire Existante", "email": "claire@example.com", "phone": "0102"}
         )
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("qualiopi_reclamation.public_max_per_ip", 50)
-        params.set_param("qualiopi_reclamation.public_max_per_email", 50)
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    def _csrf(self):
-        response = self.url_open("/qualiopi/reclamation")
-        self.assertEqual(response.status_code, 200)
-        return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
-
-    def _post(self, files=None, token=True, **values):
-        data = {
-            "partner_name": "Jeanne Visiteuse",
-            "partner_email": "jeanne.visiteuse@example.com",
-            "partner_phone": "+33 6 12 34 56 78",
-            "stakeholder_type": "trainee",
-            "qualiopi_nature": "complaint",
-            "training_reference": "Excel avancé",
-            "description": "Le support de cours n'a jamais été envoyé.",
-            "consent": "1",
-            **values,
-        }
-        if token and "csrf_token" not in values:
-            data["csrf_token"] = self._csrf()
-        return self.url_open(
-            "/qualiopi/reclamation", data=data, files=files or None, allow_redirects=True
-        )
 
     def _counts(self):
         return (
@@ -108,7 +37,7 @@ class TestPublicForm(HttpCase):
 
     def _assert_rejected(self, message, status=400, files=None, token=True, **values):
         before = self._counts()
-        response = self._post(files=files, token=token, **values)
+        response = self._post_public(files=files, token=token, **values)
         self.assertEqual(response.status_code, status, response.text[:500])
         self.assertIn("Your request was not sent", response.text)
         self.assertIn(message, response.text)
@@ -123,18 +52,7 @@ class TestPublicForm(HttpCase):
         response = self.url_open("/qualiopi/reclamation")
         self.assertEqual(response.status_code, 200)
         page = response.text
-        for name in (
-            "partner_name",
-            "partner_email",
-            "partner_phone",
-            "stakeholder_type",
-            "qualiopi_nature",
-            "training_reference",
-            "description",
-            "attachments",
-            "consent",
-            "csrf_token",
-        ):
+        for name in (*PUBLIC_FORM_VALUES, "attachments", "csrf_token"):
             self.assertIn(f'name="{name}"', page)
         for field_id in (
             "qualiopi_partner_name",
@@ -150,6 +68,33 @@ class TestPublicForm(HttpCase):
         self.assertIn('name="website_url"', page, "the honeypot is present")
         self.assertNotIn("Staff", page, "staff is not a public stakeholder type")
         self.assertNotIn('value="hazard"', page)
+
+    def test_switched_off_form_answers_404(self):
+        """Switched off in Settings, the form's pages are gone, and nothing
+        links them: a POST prepared before files nothing."""
+        self._post_public()
+        ticket = self._ticket_of("jeanne.visiteuse@example.com")
+        confirmation = (
+            f"/qualiopi/reclamation/confirmation/{ticket.id}?access_token={ticket.access_token}"
+        )
+        csrf = self._csrf()
+        with Form(self.env["res.config.settings"]) as settings:
+            self.assertTrue(settings.qualiopi_public_form_enabled, "on by default")
+            settings.qualiopi_public_form_enabled = False
+        self.assertFalse(self.company.qualiopi_public_form_enabled)
+        before = self._counts()
+        for url in ("/qualiopi/reclamation", "/qualiopi/reclamation?embed=1", confirmation):
+            self.assertEqual(self.url_open(url).status_code, 404, url)
+        response = self._post_public(csrf_token=csrf, partner_email="late@example.com")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self._counts(), before, "a switched-off form files nothing")
+        procedure = self.url_open("/qualiopi/procedure")
+        self.assertEqual(procedure.status_code, 200, "the procedure stays published")
+        self.assertNotIn("/qualiopi/reclamation", procedure.text, "without the form's link")
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.qualiopi_public_form_enabled = True
+        self.assertEqual(self.url_open(confirmation).status_code, 200)
+        self.assertEqual(self._post_public(partner_email="back@example.com").status_code, 200)
 
     def test_language_follows_the_request(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -169,12 +114,12 @@ class TestPublicForm(HttpCase):
         page = self.url_open("/qualiopi/reclamation?embed=1").text
         self.assertNotIn('id="top"', page)
         self.assertIn('name="embed" value="1"', page, "the submission stays embedded")
-        response = self._post(embed="1")
+        response = self._post_public(embed="1")
         self.assertIn("embed=1", response.url)
         self.assertNotIn('id="top"', response.text)
 
     def test_submission_creates_acknowledged_complaint(self):
-        response = self._post(
+        response = self._post_public(
             description="<b>Bold</b> <script>alert('x')</script> le support manque.",
             files=[("attachments", ("preuve.png", PNG, "image/png"))],
         )
@@ -214,7 +159,7 @@ class TestPublicForm(HttpCase):
         self.assertIn(f"/my/ticket/{ticket.id}?access_token=", response.text)
 
     def test_difficulty_filed(self):
-        response = self._post(qualiopi_nature="difficulty", stakeholder_type="funder")
+        response = self._post_public(qualiopi_nature="difficulty", stakeholder_type="funder")
         self.assertEqual(response.status_code, 200)
         ticket = self.env["helpdesk.ticket"].search(
             [("partner_email", "=", "jeanne.visiteuse@example.com")]
@@ -224,8 +169,8 @@ class TestPublicForm(HttpCase):
         self.assertTrue(ticket.response_deadline)
 
     def test_existing_contact_not_linked_and_not_revealed(self):
-        first = self._post(partner_name="Someone Else", partner_email="CLAIRE@example.com")
-        second = self._post(partner_email="new.person@example.com")
+        first = self._post_public(partner_name="Someone Else", partner_email="CLAIRE@example.com")
+        second = self._post_public(partner_email="new.person@example.com")
         tickets = self.env["helpdesk.ticket"].search(
             [("partner_email", "in", ("claire@example.com", "new.person@example.com"))],
             order="id",
@@ -281,11 +226,11 @@ class TestPublicForm(HttpCase):
         self.assertRegex(event.qualiopi_reference, r"^SES-\d{4}-\d{4,}$")
         self.assertNotEqual(event.qualiopi_reference, other.qualiopi_reference)
         # Typed in lower case with spaces around: still the session's reference.
-        known = self._post(training_reference=f"  {event.qualiopi_reference.lower()} ")
-        unknown = self._post(
+        known = self._post_public(training_reference=f"  {event.qualiopi_reference.lower()} ")
+        unknown = self._post_public(
             partner_email="someone.else@example.com", training_reference="SES-1999-9999"
         )
-        self._post(partner_email="third@example.com", training_reference=f" {other.name} ")
+        self._post_public(partner_email="third@example.com", training_reference=f" {other.name} ")
         tickets = self.env["helpdesk.ticket"].search(
             [
                 (
@@ -322,7 +267,7 @@ class TestPublicForm(HttpCase):
         )
         self.assertNotIn(event.name, known.text)
         # Staff link the contact: its registration to the session comes with it.
-        tickets[0].with_user(self.manager).action_qualiopi_link_suggested_partner()
+        tickets[0].with_user(self.user_manager).action_qualiopi_link_suggested_partner()
         self.assertEqual(tickets[0].partner_id, trainee)
         self.assertEqual(tickets[0].event_registration_id, registration, "linked with the contact")
 
@@ -443,7 +388,7 @@ class TestPublicForm(HttpCase):
         )
 
     def test_confirmation_needs_the_token(self):
-        self._post()
+        self._post_public()
         ticket = self.env["helpdesk.ticket"].search(
             [("partner_email", "=", "jeanne.visiteuse@example.com")]
         )
@@ -470,7 +415,7 @@ class TestPublicForm(HttpCase):
             "_qualiopi_public_mediator",
             return_value=mediator,
         ):
-            response = self._post()
+            response = self._post_public()
             procedure = self.url_open("/qualiopi/procedure")
         for text in ("Médiateur de la formation", "https://mediateur.example.com", "75002"):
             self.assertIn(text, response.text)
@@ -493,21 +438,21 @@ class TestPublicForm(HttpCase):
         self.env["ir.config_parameter"].sudo().set_param(
             "qualiopi_reclamation.public_max_per_ip", 2
         )
-        self.assertEqual(self._post(partner_email="a1@example.com").status_code, 200)
-        self.assertEqual(self._post(partner_email="a2@example.com").status_code, 200)
+        self.assertEqual(self._post_public(partner_email="a1@example.com").status_code, 200)
+        self.assertEqual(self._post_public(partner_email="a2@example.com").status_code, 200)
         self._assert_rejected("Too many submissions", status=429, partner_email="a3@example.com")
 
     def test_reject_rate_limit_per_email(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "qualiopi_reclamation.public_max_per_email", 1
         )
-        self.assertEqual(self._post().status_code, 200)
+        self.assertEqual(self._post_public().status_code, 200)
         self._assert_rejected(
             "Too many submissions",
             status=429,
             partner_email="Jeanne.Visiteuse@EXAMPLE.com",
         )
-        self.assertEqual(self._post(partner_email="other@example.com").status_code, 200)
+        self.assertEqual(self._post_public(partner_email="other@example.com").status_code, 200)
 
     def test_reject_missing_name(self):
         self._assert_rejected("Enter your name.", partner_name="  ")
@@ -587,24 +532,15 @@ class TestPublicForm(HttpCase):
             self.env, login="portal_dates", groups="base.group_portal", name="Paul Portail"
         )
         portal.tz = False
-        ticket = (
-            self.env["helpdesk.ticket"]
-            .with_context(qualiopi_no_auto_ack=True)
-            .create(
-                {
-                    "name": "Horaires non respectés",
-                    "description": "<p>La session a commencé en retard.</p>",
-                    "qualiopi_nature": "complaint",
-                    "stakeholder_type": "trainee",
-                    "partner_id": portal.partner_id.id,
-                    "team_id": self.team.id,
-                    # 07:30 UTC is 09:30 in Paris in summer.
-                    "received_date": datetime.datetime(2026, 6, 15, 7, 30),
-                    "ack_date": datetime.datetime(2026, 6, 15, 22, 45),
-                }
-            )
+        ticket = self._create_complaint(
+            auto_ack=False,
+            name="Horaires non respectés",
+            partner_id=portal.partner_id.id,
+            # 07:30 UTC is 09:30 in Paris in summer.
+            received_date=datetime.datetime(2026, 6, 15, 7, 30),
+            ack_date=datetime.datetime(2026, 6, 15, 22, 45),
         )
-        self.authenticate("portal_dates", "portal_dates")
+        self._login(portal)
         response = self.url_open(f"/my/ticket/{ticket.id}")
         self.assertEqual(response.status_code, 200)
         dates = response.text.split("o_qualiopi_portal_dates", 1)[1][:1200]
@@ -651,7 +587,7 @@ class TestPublicForm(HttpCase):
 
     def test_token_visitor_never_sees_nor_writes_as_a_contact(self):
         """Typing a known contact's email hands over nothing of that contact."""
-        response = self._post(partner_name="Mallory", partner_email="claire@example.com")
+        response = self._post_public(partner_name="Mallory", partner_email="claire@example.com")
         self.assertEqual(response.status_code, 200)
         ticket = self._ticket_of("claire@example.com")
         self.assertEqual(len(ticket), 1)
@@ -684,57 +620,19 @@ class TestPublicForm(HttpCase):
         self.assertFalse(ticket.partner_id, "sending the acknowledgement links no contact")
 
     def test_staff_link_the_suggested_contact(self):
-        self._post(partner_name="Claire E.", partner_email="Claire@Example.com")
+        self._post_public(partner_name="Claire E.", partner_email="Claire@Example.com")
         ticket = self._ticket_of("claire@example.com")
         old_token = ticket.access_token
-        user = new_test_user(
-            self.env, login="link_user", groups="qualiopi_reclamation.group_qualiopi_user"
+        self.assertEqual(
+            ticket.with_user(self.user_qualiopi).qualiopi_suggested_partner_id, self.existing
         )
-        auditor = new_test_user(
-            self.env, login="link_auditor", groups="qualiopi_reclamation.group_qualiopi_auditor"
-        )
-        self.assertEqual(ticket.with_user(user).qualiopi_suggested_partner_id, self.existing)
+        link = ("helpdesk.ticket", "action_qualiopi_link_suggested_partner", [ticket.ids])
         # An auditor reads: the button is not theirs, nor the method over RPC.
-        self.authenticate("link_auditor", "link_auditor")
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "helpdesk.ticket",
-                        "method": "action_qualiopi_link_suggested_partner",
-                        "args": [ticket.ids],
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertIn("error", response.json())
-        ticket.invalidate_recordset()
+        self.assertIn("error", self._call_kw(self.user_auditor, *link))
         self.assertFalse(ticket.partner_id)
-        self.assertTrue(auditor)
         # A Qualiopi user links it in one click; the typed link no longer opens it.
-        self.authenticate("link_user", "link_user")
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "helpdesk.ticket",
-                        "method": "action_qualiopi_link_suggested_partner",
-                        "args": [ticket.ids],
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertNotIn("error", response.json(), response.text[:500])
+        reply = self._call_kw(self.user_qualiopi, *link)
+        self.assertNotIn("error", reply, reply)
         ticket.invalidate_recordset()
         self.assertEqual(ticket.partner_id, self.existing)
         self.assertNotEqual(ticket.access_token, old_token)
@@ -744,7 +642,7 @@ class TestPublicForm(HttpCase):
         self.assertNotIn("0102", page.text)
 
     def test_acknowledgement_carries_no_text_of_the_visitor(self):
-        self._post(
+        self._post_public(
             partner_name="Jeanne Visiteuse",
             description="Cheap pills at spam-shop dot example, call now\nrest of the text",
         )
@@ -769,7 +667,8 @@ class TestPublicForm(HttpCase):
             self._assert_rejected("Enter only your name, on one line", partner_name=name)
         for name in ("J. Dupont-Lefèvre", "Anne-Marie O'Neil", "Dr. Ève Martin"):
             self.assertEqual(
-                self._post(partner_name=name, partner_email="ok@example.com").status_code, 200
+                self._post_public(partner_name=name, partner_email="ok@example.com").status_code,
+                200,
             )
 
     def test_portal_close_post_only_owner_only(self):
@@ -835,8 +734,8 @@ class TestPublicForm(HttpCase):
         )
         for _attempt in range(5):
             self._assert_rejected("Tick the consent box", consent="")
-        self.assertEqual(self._post().status_code, 200, "the complainant is still heard")
-        self.assertEqual(self._post().status_code, 200)
+        self.assertEqual(self._post_public().status_code, 200, "the complainant is still heard")
+        self.assertEqual(self._post_public().status_code, 200)
         self._assert_rejected("Too many submissions", status=429)
 
     def test_client_address_not_taken_from_headers(self):
@@ -844,7 +743,7 @@ class TestPublicForm(HttpCase):
         self.env["ir.config_parameter"].sudo().set_param(
             "qualiopi_reclamation.public_max_per_ip", 1
         )
-        self.assertEqual(self._post(partner_email="x1@example.com").status_code, 200)
+        self.assertEqual(self._post_public(partner_email="x1@example.com").status_code, 200)
         before = self._counts()
         data = {
             "partner_name": "Jeanne Visiteuse",
@@ -951,7 +850,7 @@ class TestPublicForm(HttpCase):
             ("attachments", ("scan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")),
             ("attachments", ("photo.png", PNG, "image/png")),
         ]
-        self.assertEqual(self._post(files=files).status_code, 200)
+        self.assertEqual(self._post_public(files=files).status_code, 200)
         ticket = self._ticket_of("jeanne.visiteuse@example.com")
         self.assertEqual(
             dict(ticket.attachment_ids.mapped(lambda a: (a.name, a.mimetype))),

@@ -1,52 +1,17 @@
 import re
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common import QualiopiHttpCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPublicTours(HttpCase):
+class TestPublicTours(QualiopiHttpCommon):
     """Browser scenarios in headless Chromium."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company = cls.env.company
-        cls.company.write({"qualiopi_auto_ack": True, "email": "contact@example.com"})
-        cls.staff = new_test_user(
-            cls.env,
-            login="tour_staff",
-            name="Sophie Staff",
-            email="sophie@example.com",
-            groups="qualiopi_reclamation.group_qualiopi_user",
-        )
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {
-                "name": "Qualité tour",
-                "user_id": cls.staff.id,
-                "user_ids": [Command.set(cls.staff.ids)],
-                "company_id": cls.company.id,
-            }
-        )
-        cls.company.qualiopi_public_team_id = cls.team
-
-    def _complaint(self, name, partner, **values):
-        return (
-            self.env["helpdesk.ticket"]
-            .with_context(qualiopi_no_auto_ack=True)
-            .create(
-                {
-                    "name": name,
-                    "description": "<p>Le support n'a pas été envoyé.</p>",
-                    "qualiopi_nature": "complaint",
-                    "stakeholder_type": "trainee",
-                    "partner_id": partner.id,
-                    "team_id": self.team.id,
-                    "channel_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web").id,
-                    **values,
-                }
-            )
-        )
+    def _complaint(self, name, partner):
+        """A complaint not yet acknowledged, for the tours to handle."""
+        return self._create_complaint(auto_ack=False, name=name, partner_id=partner.id)
 
     def test_visitor_files_a_complaint(self):
         self.start_tour("/qualiopi/reclamation", "qualiopi_public_form_tour")
@@ -70,7 +35,7 @@ class TestPublicTours(HttpCase):
         self.start_tour(
             "/odoo/action-qualiopi_reclamation.action_qualiopi_register",
             "qualiopi_register_tour",
-            login="tour_staff",
+            login=self.user_qualiopi.login,
         )
         self.assertTrue(ticket.ack_date)
         self.assertTrue(ticket.response_date)
@@ -78,17 +43,10 @@ class TestPublicTours(HttpCase):
         self.assertEqual(ticket.qualiopi_status, "closed")
 
     def test_portal_user_sees_only_own_records(self):
-        client = self.env["res.partner"].create({"name": "Client SA", "is_company": True})
-        portal = new_test_user(
-            self.env, login="tour_portal", name="Paula Portail", groups="base.group_portal"
-        )
-        other = new_test_user(
-            self.env, login="tour_portal_2", name="Oscar Portail", groups="base.group_portal"
-        )
-        (portal.partner_id | other.partner_id).write({"parent_id": client.id})
+        (portal, other), _client = self._portal_colleagues("Paula Portail", "Oscar Portail")
         self._complaint("Portal tour: my own complaint", portal.partner_id)
         self._complaint("Portal tour: somebody else", other.partner_id)
-        self.start_tour("/my/tickets", "qualiopi_portal_tour", login="tour_portal")
+        self.start_tour("/my/tickets", "qualiopi_portal_tour", login=portal.login)
 
     def test_portal_closing_is_guarded(self):
         portal = new_test_user(
