@@ -512,7 +512,9 @@ class QualiopiEvidencePack(models.Model):
                 for event in self.event_ids.sudo()
             ]
         else:
-            tickets = Ticket.search(ReportModel._qualiopi_ticket_domain(wizard), order="received_date, id")
+            tickets = Ticket.search(
+                ReportModel._qualiopi_ticket_domain(wizard), order="received_date, id"
+            )
             by_event = {}
             for ticket in tickets:
                 by_event.setdefault(ticket.event_id, []).append(ticket.id)

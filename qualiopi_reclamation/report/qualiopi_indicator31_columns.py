@@ -27,26 +27,25 @@ class RegisterColumn(NamedTuple):
 
 def register_columns(env):
     """The register's columns, in their order (translated in ``env``'s language)."""
-    _ = env._
     return [
-        RegisterColumn("index", _("No."), "index"),
-        RegisterColumn("number", _("Reference"), "number"),
-        RegisterColumn("name", _("Title"), "name"),
-        RegisterColumn("nature", _("Nature"), "nature"),
-        RegisterColumn("stakeholder", _("Stakeholder type"), "stakeholder"),
-        RegisterColumn("received_date", _("Received on"), "received_str"),
-        RegisterColumn("channel", _("Channel"), "channel"),
-        RegisterColumn("session", _("Session"), "session"),
-        RegisterColumn("ack_deadline", _("Acknowledgement deadline")),
-        RegisterColumn("ack_date", _("Acknowledged on"), "ack_str", "ack_late"),
-        RegisterColumn("response_deadline", _("Answer deadline")),
-        RegisterColumn("response_date", _("Answered on"), "response_str", "response_late"),
-        RegisterColumn("outcome", _("Outcome"), "outcome", xlsx=False),
-        RegisterColumn("status", _("Status")),
-        RegisterColumn("founded", _("Founded")),
-        RegisterColumn("cause", _("Cause")),
-        RegisterColumn("recurrent_label", _("Recurrent")),
-        RegisterColumn("actions", _("Improvement actions"), "actions"),
+        RegisterColumn("index", env._("No."), "index"),
+        RegisterColumn("number", env._("Reference"), "number"),
+        RegisterColumn("name", env._("Title"), "name"),
+        RegisterColumn("nature", env._("Nature"), "nature"),
+        RegisterColumn("stakeholder", env._("Stakeholder type"), "stakeholder"),
+        RegisterColumn("received_date", env._("Received on"), "received_str"),
+        RegisterColumn("channel", env._("Channel"), "channel"),
+        RegisterColumn("session", env._("Session"), "session"),
+        RegisterColumn("ack_deadline", env._("Acknowledgement deadline")),
+        RegisterColumn("ack_date", env._("Acknowledged on"), "ack_str", "ack_late"),
+        RegisterColumn("response_deadline", env._("Answer deadline")),
+        RegisterColumn("response_date", env._("Answered on"), "response_str", "response_late"),
+        RegisterColumn("outcome", env._("Outcome"), "outcome", xlsx=False),
+        RegisterColumn("status", env._("Status")),
+        RegisterColumn("founded", env._("Founded")),
+        RegisterColumn("cause", env._("Cause")),
+        RegisterColumn("recurrent_label", env._("Recurrent")),
+        RegisterColumn("actions", env._("Improvement actions"), "actions"),
     ]
 
 

@@ -145,9 +145,7 @@ def register_lines(tickets_env, rows, names, action_references):
                 "number": values["number"],
                 "name": values["name"],
                 "nature": selections["qualiopi_nature"].get(values["qualiopi_nature"], ""),
-                "stakeholder": selections["stakeholder_type"].get(
-                    values["stakeholder_type"], ""
-                ),
+                "stakeholder": selections["stakeholder_type"].get(values["stakeholder_type"], ""),
                 "received_date": values["received_date"],
                 "channel": channels.get(values["channel_id"], ""),
                 "session": events.get(values["event_id"], ""),
@@ -165,8 +163,7 @@ def register_lines(tickets_env, rows, names, action_references):
                 "received_str": printed["received_date"] or "",
                 "ack_str": printed["ack_date"] or (pending if ack_deadline else "-"),
                 "ack_late": bool(ack_deadline and (ack_date or now) > ack_deadline),
-                "response_str": printed["response_date"]
-                or (pending if response_deadline else "-"),
+                "response_str": printed["response_date"] or (pending if response_deadline else "-"),
                 "response_late": bool(
                     response_deadline and (response_date or now) > response_deadline
                 ),

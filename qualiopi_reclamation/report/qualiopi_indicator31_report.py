@@ -142,9 +142,7 @@ class ReportIndicator31(models.AbstractModel):
         """[{key, label, count}] for ``field_name``, largest count first."""
         Ticket = self._qualiopi_tickets_env()
         field = Ticket._fields[field_name]
-        labels = (
-            dict(field._description_selection(self.env)) if field.type == "selection" else {}
-        )
+        labels = dict(field._description_selection(self.env)) if field.type == "selection" else {}
         rows = []
         for value, count in Ticket._read_group(domain, [field_name], ["__count"]):
             if field.type == "many2one":

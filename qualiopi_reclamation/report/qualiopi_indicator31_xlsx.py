@@ -34,50 +34,52 @@ class ReportIndicator31Xlsx(models.AbstractModel):
         figures = Report._qualiopi_figures(wizard)
         columns = columns_mod.xlsx_columns(Report._qualiopi_register_columns())
         register = Report._qualiopi_register_lines(wizard)
-        _ = self.env._
         figure_rows = [
-            [_("Company"), figures["company"]],
-            [_("From"), wizard.date_from],
-            [_("To"), wizard.date_to],
-            [_("Sampled sessions"), ", ".join(figures["sample"])],
-            [_("Records"), figures["total"]],
+            [self.env._("Company"), figures["company"]],
+            [self.env._("From"), wizard.date_from],
+            [self.env._("To"), wizard.date_to],
+            [self.env._("Sampled sessions"), ", ".join(figures["sample"])],
+            [self.env._("Records"), figures["total"]],
         ]
         for title, key in (
-            (_("By nature"), "by_nature"),
-            (_("By stakeholder type"), "by_stakeholder"),
-            (_("By channel"), "by_channel"),
-            (_("By cause"), "by_cause"),
+            (self.env._("By nature"), "by_nature"),
+            (self.env._("By stakeholder type"), "by_stakeholder"),
+            (self.env._("By channel"), "by_channel"),
+            (self.env._("By cause"), "by_cause"),
         ):
             figure_rows += [[f"{title}: {row['label']}", row["count"]] for row in figures[key]]
-        for title, key in ((_("Acknowledgement"), "ack"), (_("Answer"), "response")):
+        for title, key in (
+            (self.env._("Acknowledgement"), "ack"),
+            (self.env._("Answer"), "response"),
+        ):
             delay = figures[key]
             figure_rows += [
-                [_("%s: median time (days)", title), delay["median_days"]],
-                [_("%s: due", title), delay["due"]],
-                [_("%s: within the deadline", title), delay["on_time"]],
-                [_("%s: share within the deadline (%%)", title), delay["share_on_time"]],
+                [self.env._("%s: median time (days)", title), delay["median_days"]],
+                [self.env._("%s: due", title), delay["due"]],
+                [self.env._("%s: within the deadline", title), delay["on_time"]],
+                [self.env._("%s: share within the deadline (%%)", title), delay["share_on_time"]],
             ]
         figure_rows += [
-            [_("Overdue now"), figures["overdue_now"]],
-            [_("Analysed"), figures["analysed"]],
-            [_("Founded"), figures["founded"]],
-            [_("Partly founded"), figures["partly_founded"]],
-            [_("Unfounded"), figures["unfounded"]],
-            [_("Share founded or partly founded (%)"), figures["share_founded"]],
-            [_("Recurrent"), figures["recurrent"]],
-            [_("Improvement actions"), figures["actions"]["total"]],
+            [self.env._("Overdue now"), figures["overdue_now"]],
+            [self.env._("Analysed"), figures["analysed"]],
+            [self.env._("Founded"), figures["founded"]],
+            [self.env._("Partly founded"), figures["partly_founded"]],
+            [self.env._("Unfounded"), figures["unfounded"]],
+            [self.env._("Share founded or partly founded (%)"), figures["share_founded"]],
+            [self.env._("Recurrent"), figures["recurrent"]],
+            [self.env._("Improvement actions"), figures["actions"]["total"]],
         ]
         action_headers, action_rows = Report._qualiopi_improvement_actions(
             wizard
         )._qualiopi_export_table()
         return [
             (
-                _("Register"),
+                self.env._("Register"),
                 [column.label for column in columns],
                 columns_mod.xlsx_rows(columns, register),
             ),
-            (_("Figures"), [_("Figure"), _("Value")], figure_rows),
-            (_("Improvement actions"), action_headers, action_rows),
+            (self.env._("Figures"), [self.env._("Figure"), self.env._("Value")], figure_rows),
+            (self.env._("Improvement actions"), action_headers, action_rows),
         ]
 
     def generate_xlsx_report(self, workbook, data, objs):

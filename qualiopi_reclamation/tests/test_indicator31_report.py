@@ -376,7 +376,9 @@ class TestIndicator31Report(Indicator31Common):
         self.assertIn("2026 10:00", line["received_str"])
         # Literal letters are quoted for to_char.
         lang.date_format = "%Y-%m-%d h"
-        self.assertEqual(register_mod.datetime_format(wizard.env)[1], 'YYYY"-"MM"-"DD" h "HH24":"MI')
+        self.assertEqual(
+            register_mod.datetime_format(wizard.env)[1], 'YYYY"-"MM"-"DD" h "HH24":"MI'
+        )
         self.assertEqual(self._lines(wizard)[0]["received_str"], "2026-03-02 h 10:00")
 
     def _more_records(self, count):
@@ -649,9 +651,7 @@ class TestIndicator31Http(Indicator31Common, HttpCase, QualiopiRpcMixin):
         )
         wizard_b = self.env["qualiopi.indicator31.report"].browse(reply["result"])
         for method in ("action_print_pdf", "action_export_xlsx", "_qualiopi_figures"):
-            reply = self._call_kw(
-                self.user_auditor, wizard_b._name, method, [wizard_b.ids]
-            )
+            reply = self._call_kw(self.user_auditor, wizard_b._name, method, [wizard_b.ids])
             self.assertIn("error", reply, method)
             if not method.startswith("_"):
                 self.assertEqual(
