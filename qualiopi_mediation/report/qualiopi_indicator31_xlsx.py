@@ -19,43 +19,32 @@ class ReportIndicator31Xlsx(models.AbstractModel):
             return sheets
         states = dict(Referral._fields["state"]._description_selection(self.env))
         requesters = dict(Referral._fields["requested_by"]._description_selection(self.env))
-        rows = [
-            [
-                referral.name,
-                referral.ticket_id.number or "",
-                referral.ticket_id.event_id.name or "",
-                referral.mediator_id.name,
-                referral.mediator_reference or "",
-                requesters.get(referral.requested_by, ""),
-                referral.ticket_id.received_date,
-                referral.ticket_id.mediation_informed_date,
-                referral.referral_date,
-                referral.outcome_deadline,
-                states.get(referral.state, ""),
-                referral.outcome_date,
-                referral.admissibility_warning or "",
-            ]
-            for referral in referrals
-        ]
-        sheets.append(
+        columns = [
+            (self.env._("Reference"), lambda referral: referral.name),
+            (self.env._("Complaint"), lambda referral: referral.ticket_id.number or ""),
+            (self.env._("Session"), lambda referral: referral.ticket_id.event_id.name or ""),
+            (self.env._("Mediator"), lambda referral: referral.mediator_id.name),
             (
-                self.env._("Mediation"),
-                [
-                    self.env._("Reference"),
-                    self.env._("Complaint"),
-                    self.env._("Session"),
-                    self.env._("Mediator"),
-                    self.env._("Mediator's file reference"),
-                    self.env._("Requested by"),
-                    self.env._("Complaint received on"),
-                    self.env._("Mediation information sent on"),
-                    self.env._("Referred on"),
-                    self.env._("Outcome due by"),
-                    self.env._("State"),
-                    self.env._("Outcome on"),
-                    self.env._("Admissibility"),
-                ],
-                rows,
-            )
-        )
+                self.env._("Mediator's file reference"),
+                lambda referral: referral.mediator_reference or "",
+            ),
+            (
+                self.env._("Requested by"),
+                lambda referral: requesters.get(referral.requested_by, ""),
+            ),
+            (
+                self.env._("Complaint received on"),
+                lambda referral: referral.ticket_id.received_date,
+            ),
+            (
+                self.env._("Mediation information sent on"),
+                lambda referral: referral.ticket_id.mediation_informed_date,
+            ),
+            (self.env._("Referred on"), lambda referral: referral.referral_date),
+            (self.env._("Outcome due by"), lambda referral: referral.outcome_deadline),
+            (self.env._("State"), lambda referral: states.get(referral.state, "")),
+            (self.env._("Outcome on"), lambda referral: referral.outcome_date),
+            (self.env._("Admissibility"), lambda referral: referral.admissibility_warning or ""),
+        ]
+        sheets.append(self._qualiopi_records_sheet(self.env._("Mediation"), columns, referrals))
         return sheets

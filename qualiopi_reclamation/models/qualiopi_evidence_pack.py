@@ -201,14 +201,9 @@ class QualiopiEvidencePack(models.Model):
             return
         if not user.has_group("qualiopi_reclamation.group_qualiopi_user"):
             raise AccessError(self.env._("Only Qualiopi users can build an evidence pack."))
-        for pack in self:
-            if pack.company_id not in user.company_ids:
-                raise AccessError(
-                    self.env._(
-                        "You have no access to the company %(company)s.",
-                        company=pack.company_id.display_name,
-                    )
-                )
+        self.env["report.qualiopi_reclamation.report_indicator31"]._qualiopi_check_companies(
+            self.company_id
+        )
 
     def action_download(self):
         self.ensure_one()

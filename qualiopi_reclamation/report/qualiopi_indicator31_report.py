@@ -61,14 +61,21 @@ class ReportIndicator31(models.AbstractModel):
             raise AccessError(
                 self.env._("Only Qualiopi users and auditors can print the audit report.")
             )
-        for wizard in wizards:
-            if wizard.company_id not in user.company_ids:
-                raise AccessError(
-                    self.env._(
-                        "You have no access to the company %(company)s.",
-                        company=wizard.company_id.display_name,
-                    )
+        self._qualiopi_check_companies(wizards.company_id)
+
+    @api.model
+    def _qualiopi_check_companies(self, companies):
+        """The user works for each of ``companies`` (the report's and the
+        evidence pack's check)."""
+        if self.env.su:
+            return
+        for company in companies - self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You have no access to the company %(company)s.",
+                    company=company.display_name,
                 )
+            )
 
     @api.model
     def _qualiopi_tickets_env(self):
@@ -396,36 +403,29 @@ class ReportIndicator31(models.AbstractModel):
             ("hazard_informed_funder", self.env._("funder")),
         )
         records = []
+
+        def message(record):
+            return {"id": record.id, "date": fmt(record.date)}
+
         for ticket in tickets:
             evidence = []
             if ticket.ack_message_id:
-                evidence.append(
-                    self.env._(
-                        "acknowledgement: message #%(id)s of %(date)s",
-                        id=ticket.ack_message_id.id,
-                        date=fmt(ticket.ack_message_id.date),
-                    )
-                )
+                args = message(ticket.ack_message_id)
+                evidence.append(self.env._("acknowledgement: message #%(id)s of %(date)s", **args))
             elif ticket.ack_date:
+                args = {
+                    "method": ack_methods.get(ticket.ack_method, ""),
+                    "date": fmt(ticket.ack_date),
+                }
                 evidence.append(
-                    self.env._(
-                        "acknowledgement recorded (%(method)s) on %(date)s",
-                        method=ack_methods.get(ticket.ack_method, ""),
-                        date=fmt(ticket.ack_date),
-                    )
+                    self.env._("acknowledgement recorded (%(method)s) on %(date)s", **args)
                 )
             if ticket.response_message_id:
-                evidence.append(
-                    self.env._(
-                        "answer: message #%(id)s of %(date)s",
-                        id=ticket.response_message_id.id,
-                        date=fmt(ticket.response_message_id.date),
-                    )
-                )
+                args = message(ticket.response_message_id)
+                evidence.append(self.env._("answer: message #%(id)s of %(date)s", **args))
             if ticket.transcribed_by_id:
-                evidence.append(
-                    self.env._("transcribed by %(user)s", user=ticket.transcribed_by_id.name)
-                )
+                user = ticket.transcribed_by_id.name
+                evidence.append(self.env._("transcribed by %(user)s", user=user))
             informed = []
             if ticket.qualiopi_nature == "hazard":
                 informed = [label for flag, label in informed_labels if ticket[flag]]

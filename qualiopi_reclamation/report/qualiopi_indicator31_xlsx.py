@@ -28,6 +28,16 @@ class ReportIndicator31Xlsx(models.AbstractModel):
         return self.env["report.qualiopi_reclamation.report_indicator31"]
 
     @api.model
+    def _qualiopi_records_sheet(self, name, columns, records):
+        """(name, header, rows) of a sheet of one row per record; ``columns``
+        are (title, function of the record), defined once for both."""
+        return (
+            name,
+            [title for title, _value in columns],
+            [[value(record) for _title, value in columns] for record in records],
+        )
+
+    @api.model
     def _qualiopi_xlsx_sheets(self, wizard):
         """[(sheet name, header, rows)]: extend to add sheets."""
         Report = self._qualiopi_report()
