@@ -8,7 +8,7 @@
     "category": "Human Resources/Training",
     "license": "AGPL-3",
     "author": "Qualiopi 31 for Odoo contributors",
-    "depends": ["helpdesk_mgmt", "event", "resource", "mail", "portal"],
+    "depends": ["helpdesk_mgmt", "event", "resource", "mail", "portal", "report_xlsx"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/qualiopi_security.xml",
@@ -52,6 +52,12 @@
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {
+        "web.report_assets_common": [
+            "qualiopi_reclamation/static/src/scss/qualiopi_report.scss",
+        ],
+        "web.assets_backend": [
+            "qualiopi_reclamation/static/src/scss/qualiopi_report.scss",
+        ],
         "web.assets_tests": [
             "qualiopi_reclamation/static/tests/tours/**/*",
         ],

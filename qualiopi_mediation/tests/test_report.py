@@ -1,4 +1,3 @@
-import base64
 import io
 
 import openpyxl
@@ -46,6 +45,19 @@ class TestMediationReport(MediationCommon):
             }
         )
 
+    def _html(self, wizard):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
+            .decode()
+        )
+
+    def _workbook(self, wizard):
+        content, _report_type = self.env["ir.actions.report"]._render_xlsx(
+            "qualiopi_reclamation.report_indicator31_xlsx", wizard.ids, None
+        )
+        return openpyxl.load_workbook(io.BytesIO(content))
+
     @freeze_time("2026-04-30 10:00:00")
     def test_figures_and_sections(self):
         self.assertTrue(self.informed.mediation_informed_date)
@@ -56,15 +68,23 @@ class TestMediationReport(MediationCommon):
         self.assertEqual(mediation["referrals"], 1)
         self.assertEqual(mediation["by_state"][0]["key"], "referred")
         self.assertEqual(mediation["late"], 0)
-        session = wizard._qualiopi_session_data(self.event)
+        Report = self.env["report.qualiopi_reclamation.report_indicator31"]
+        session = Report._qualiopi_session_data(wizard, self.event)
         self.assertEqual(session["mediations"], self.referral)
-        procedure = wizard._qualiopi_procedure_data()
+        procedure = Report._qualiopi_procedure_data(wizard)
         self.assertEqual(procedure["mediator"], self.mediator)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
-            .decode()
-        )
+        # Its sections reach the report through the generic hook, at each place.
+        sections = Report._qualiopi_sections(wizard)
+        for place in ("procedure", "figures", "session"):
+            self.assertIn(
+                {
+                    "name": "mediation",
+                    "template": f"qualiopi_mediation.indicator31_section_{place}",
+                },
+                sections[place],
+            )
+        html = self._html(wizard)
+        self.assertEqual(html.count('name="mediation"'), 3)
         self.assertIn("Referrals to the mediator", html)
         self.assertIn(self.mediator.website, html)
         self.assertIn("within one year", html)
@@ -73,18 +93,11 @@ class TestMediationReport(MediationCommon):
     @freeze_time("2026-04-30 10:00:00")
     def test_no_mediator_stated(self):
         self.company.qualiopi_mediator_id = False
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("qualiopi_reclamation.report_indicator31", self._wizard().ids)[0]
-            .decode()
-        )
-        self.assertIn("No consumer mediator is set", html)
+        self.assertIn("No consumer mediator is set", self._html(self._wizard()))
 
     @freeze_time("2026-04-30 10:00:00")
     def test_xlsx_mediation_sheet(self):
-        wizard = self._wizard()
-        wizard.action_export_xlsx()
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        book = self._workbook(self._wizard())
         self.assertIn("Mediation", book.sheetnames)
         rows = list(book["Mediation"].iter_rows(values_only=True))
         self.assertEqual(rows[0][:2], ("Reference", "Complaint"))
@@ -96,6 +109,5 @@ class TestMediationReport(MediationCommon):
         self.assertEqual(rows[1][10], "Referred")
         # No referral in the period: no sheet.
         empty = self._wizard(date_from="2025-01-01", date_to="2025-01-31")
-        empty.action_export_xlsx()
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(empty.xlsx_file)))
+        book = self._workbook(empty)
         self.assertNotIn("Mediation", book.sheetnames)

@@ -169,10 +169,9 @@ class QualiopiAnnualReview(models.Model):
                 raise UserError(self.env._("The figures of an approved review are frozen."))
             wizard = review._qualiopi_report_wizard()
             figures = wizard._qualiopi_figures()
-            html = self.env["ir.qweb"]._render(
-                "qualiopi_reclamation.indicator31_figures",
-                {"figures": figures, "doc": wizard},
-            )
+            html = self.env[
+                "report.qualiopi_reclamation.report_indicator31"
+            ]._qualiopi_figures_html(wizard, figures)
             # The snapshot as plain JSON: dates (and whatever other addons
             # add) become strings.
             figures = json.loads(json.dumps(figures, default=str))

@@ -197,14 +197,9 @@ class QualiopiEvidencePack(models.Model):
             return
         if not user.has_group("qualiopi_reclamation.group_qualiopi_user"):
             raise AccessError(self.env._("Only Qualiopi users can build an evidence pack."))
-        for pack in self:
-            if pack.company_id not in user.company_ids:
-                raise AccessError(
-                    self.env._(
-                        "You have no access to the company %(company)s.",
-                        company=pack.company_id.display_name,
-                    )
-                )
+        self.env["report.qualiopi_reclamation.report_indicator31"]._qualiopi_check_companies(
+            self.company_id
+        )
 
     def action_download(self):
         self.ensure_one()
@@ -410,9 +405,12 @@ class QualiopiEvidencePack(models.Model):
             "qualiopi_reclamation.report_indicator31", wizard.ids
         )
         builder.add(f"01-report/{base}.pdf", pdf, section, self.env._("Indicator 31 report (PDF)"))
+        xlsx, _format = Report._render_xlsx(
+            "qualiopi_reclamation.report_indicator31_xlsx", wizard.ids, None
+        )
         builder.add(
             f"01-report/{base}.xlsx",
-            wizard._qualiopi_xlsx_content(),
+            xlsx,
             section,
             self.env._("Register and figures (XLSX)"),
         )
@@ -487,7 +485,8 @@ class QualiopiEvidencePack(models.Model):
         session with a record in the period and a folder for the records
         without a session."""
         self.ensure_one()
-        Ticket = wizard._qualiopi_tickets_env()
+        ReportModel = self.env["report.qualiopi_reclamation.report_indicator31"]
+        Ticket = ReportModel._qualiopi_tickets_env()
         if self.event_ids:
             groups = [
                 (
@@ -504,7 +503,9 @@ class QualiopiEvidencePack(models.Model):
                 for event in self.event_ids.sudo()
             ]
         else:
-            tickets = Ticket.search(wizard._qualiopi_ticket_domain(), order="received_date, id")
+            tickets = Ticket.search(
+                ReportModel._qualiopi_ticket_domain(wizard), order="received_date, id"
+            )
             by_event = {}
             for ticket in tickets:
                 by_event.setdefault(ticket.event_id, []).append(ticket.id)

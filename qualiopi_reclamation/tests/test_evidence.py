@@ -179,8 +179,10 @@ class TestEvidence(QualiopiCommon):
         wizard = self.env["qualiopi.indicator31.report"].create(
             {"date_from": "2026-03-01", "date_to": "2026-03-31", "company_id": self.company.id}
         )
-        wizard.action_export_xlsx()
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        content, _report_type = self.env["ir.actions.report"]._render_xlsx(
+            "qualiopi_reclamation.report_indicator31_xlsx", wizard.ids, None
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
         cells = {
             cell.value: cell
             for row in book["Register"].iter_rows()

@@ -1,4 +1,3 @@
-import base64
 import datetime
 import io
 import subprocess
@@ -10,7 +9,9 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import QualiopiCommon
+from ..report import qualiopi_indicator31_columns as columns_mod
+from ..report import qualiopi_indicator31_register as register_mod
+from .common import QualiopiCommon, QualiopiRpcMixin
 
 
 class Indicator31Common(QualiopiCommon):
@@ -145,6 +146,34 @@ class Indicator31Common(QualiopiCommon):
     def _counts(rows):
         return {row["key"]: row["count"] for row in rows}
 
+    @property
+    def Report(self):
+        return self.env["report.qualiopi_reclamation.report_indicator31"]
+
+    def _lines(self, wizard):
+        return self.Report.with_env(wizard.env)._qualiopi_register_lines(wizard)
+
+    def _line_tickets(self, wizard):
+        return self.env["helpdesk.ticket"].browse([line["id"] for line in self._lines(wizard)])
+
+    def _html(self, wizard, user=None):
+        Report = self.env["ir.actions.report"]
+        if user:
+            Report = Report.with_user(user)
+        return Report._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[
+            0
+        ].decode()
+
+    def _xlsx(self, wizard, user=None):
+        Report = self.env["ir.actions.report"]
+        if user:
+            Report = Report.with_user(user)
+        content, report_type = Report._render_xlsx(
+            "qualiopi_reclamation.report_indicator31_xlsx", wizard.ids, None
+        )
+        self.assertEqual(report_type, "xlsx")
+        return openpyxl.load_workbook(io.BytesIO(content))
+
 
 @tagged("post_install", "-at_install")
 class TestIndicator31Report(Indicator31Common):
@@ -247,10 +276,7 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(figures["ack"]["share_on_time"], 0.0)
         self.assertEqual(figures["actions"]["total"], 0)
         self.assertEqual(figures["sample"], [self.event2.display_name])
-        self.assertEqual(
-            [line["ticket"] for line in wizard._qualiopi_register_lines()],
-            [self.c2, self.h1],
-        )
+        self.assertEqual(self._line_tickets(wizard), self.c2 | self.h1)
         wizard = self._wizard(stakeholder_type="client")
         self.assertEqual(wizard._qualiopi_figures()["total"], 1)
 
@@ -264,18 +290,14 @@ class TestIndicator31Report(Indicator31Common):
         self.assertIsNone(figures["response"]["share_on_time"])
         self.assertIsNone(figures["share_founded"])
         self.assertEqual(figures["by_nature"], [])
-        self.assertEqual(wizard._qualiopi_register_lines(), [])
+        self.assertEqual(self._lines(wizard), [])
         live = figures["process_live"]
         self.assertEqual(live["last_complaint_date"], self.before.received_date)
         self.assertGreaterEqual(live["channel_count"], 2)
         self.assertTrue(live["cron_active"])
         # The procedure only exists from April on: no version in force in February.
         self.assertFalse(live["procedure_version"])
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
-            .decode()
-        )
+        html = self._html(wizard)
         self.assertIn("No complaint was received", html)
         self.assertIn("The procedure was nevertheless in place", html)
         self.assertIn("No version of the written procedure was recorded", html)
@@ -289,26 +311,22 @@ class TestIndicator31Report(Indicator31Common):
 
     def test_multi_company_isolation(self):
         figures = self._wizard()._qualiopi_figures()
-        self.assertNotIn(
-            self.ticket_b, [line["ticket"] for line in self._wizard()._qualiopi_register_lines()]
-        )
+        self.assertNotIn(self.ticket_b, self._line_tickets(self._wizard()))
         self.assertEqual(figures["total"], 5)
         wizard_b = self._wizard(company_id=self.company_b.id)
         figures_b = wizard_b._qualiopi_figures()
         self.assertEqual(figures_b["total"], 1)
         self.assertEqual(figures_b["actions"]["total"], 0)
-        self.assertEqual(
-            [line["ticket"] for line in wizard_b._qualiopi_register_lines()], [self.ticket_b]
-        )
+        self.assertEqual(self._line_tickets(wizard_b), self.ticket_b)
         # A user of the first company only cannot print the other one.
         with self.assertRaises(AccessError):
             self._wizard(user=self.user_auditor, company_id=self.company_b.id)._qualiopi_figures()
 
     def test_register_numbered_without_gaps(self):
-        lines = self._wizard()._qualiopi_register_lines()
+        lines = self._lines(self._wizard())
         self.assertEqual([line["index"] for line in lines], [1, 2, 3, 4, 5])
         self.assertEqual(
-            [line["ticket"] for line in lines], [self.c1, self.c2, self.c3, self.d1, self.h1]
+            [line["id"] for line in lines], (self.c1 | self.c2 | self.c3 | self.d1 | self.h1).ids
         )
         self.assertEqual(lines[0]["actions"], self.action.reference)
         self.assertEqual(lines[1]["channel"], self.channel_phone.name)
@@ -319,13 +337,12 @@ class TestIndicator31Report(Indicator31Common):
         marked, text escaped."""
         self.c3.name = 'Salle "B12" <script>alert(1)</script> & café'
         wizard = self._wizard()
-        lines = wizard._qualiopi_register_lines()
+        lines = self._lines(wizard)
+        fmt = self.Report._qualiopi_dt_formatter(wizard)
         # c1 was received at 09:00 UTC, 10:00 in Paris (winter time).
         self.assertEqual(lines[0]["received_str"], "03/02/2026 10:00")
-        self.assertEqual(
-            lines[0]["received_str"], wizard._qualiopi_format_dt(self.c1.received_date)
-        )
-        self.assertEqual(lines[0]["ack_str"], wizard._qualiopi_format_dt(self.c1.ack_date))
+        self.assertEqual(lines[0]["received_str"], fmt(self.c1.received_date))
+        self.assertEqual(lines[0]["ack_str"], fmt(self.c1.ack_date))
         self.assertFalse(lines[0]["ack_late"] or lines[0]["response_late"])
         self.assertTrue(lines[1]["ack_late"] and lines[1]["response_late"])
         # c3: nothing done, both deadlines past on April 30th.
@@ -334,7 +351,7 @@ class TestIndicator31Report(Indicator31Common):
         # h1: a hazard has no acknowledgement deadline.
         self.assertEqual(lines[4]["ack_str"], "-")
         self.assertIn(", recurrent", lines[2]["outcome"])
-        tbody = wizard._qualiopi_register_tbody(lines)
+        tbody = columns_mod.pdf_tbody(self.Report._qualiopi_register_columns(), lines)
         self.assertEqual(tbody.count("<tr>"), 5)
         self.assertNotIn("<script>", tbody)
         self.assertIn(
@@ -344,7 +361,7 @@ class TestIndicator31Report(Indicator31Common):
         # In French: day first; dates in both languages come from the same row.
         french = wizard.with_context(lang="fr_FR")
         self.env["res.lang"]._activate_lang("fr_FR")
-        self.assertEqual(french._qualiopi_register_lines()[0]["received_str"], "02/03/2026 10:00")
+        self.assertEqual(self._lines(french)[0]["received_str"], "02/03/2026 10:00")
 
     def test_printed_register_month_names(self):
         """A language whose date format names the month: PostgreSQL would print
@@ -352,23 +369,19 @@ class TestIndicator31Report(Indicator31Common):
         lang = self.env["res.lang"]._activate_lang("fr_FR")
         lang.date_format = "%d %B %Y"
         wizard = self._wizard().with_context(lang="fr_FR")
-        self.assertIsNone(wizard._qualiopi_register_datetime_format()[1])
-        line = wizard._qualiopi_register_lines()[0]
-        self.assertEqual(line["received_str"], wizard._qualiopi_format_dt(self.c1.received_date))
+        self.assertIsNone(register_mod.datetime_format(wizard.env)[1])
+        line = self._lines(wizard)[0]
+        fmt = self.Report.with_env(wizard.env)._qualiopi_dt_formatter(wizard)
+        self.assertEqual(line["received_str"], fmt(self.c1.received_date))
         self.assertIn("2026 10:00", line["received_str"])
         # Literal letters are quoted for to_char.
         lang.date_format = "%Y-%m-%d h"
         self.assertEqual(
-            wizard._qualiopi_register_datetime_format()[1], 'YYYY"-"MM"-"DD" h "HH24":"MI'
+            register_mod.datetime_format(wizard.env)[1], 'YYYY"-"MM"-"DD" h "HH24":"MI'
         )
-        self.assertEqual(wizard._qualiopi_register_lines()[0]["received_str"], "2026-03-02 h 10:00")
+        self.assertEqual(self._lines(wizard)[0]["received_str"], "2026-03-02 h 10:00")
 
-    def test_register_queries_do_not_grow_with_the_register(self):
-        """The register is read by a fixed number of queries, whatever its size."""
-        wizard = self._wizard()
-        # Once for the caches of the registry (languages, selections).
-        wizard._qualiopi_register_lines()
-        queries_before = self._register_query_count(wizard)
+    def _more_records(self, count):
         Ticket = self.env["helpdesk.ticket"].with_context(qualiopi_no_auto_ack=True)
         more = Ticket.create(
             [
@@ -378,7 +391,7 @@ class TestIndicator31Report(Indicator31Common):
                     event_id=(self.event | self.event2)[index % 2].id,
                     channel_id=self.channel_phone.id,
                 )
-                for index in range(30)
+                for index in range(count)
             ]
         )
         self.env["qualiopi.improvement.action"].create(
@@ -389,19 +402,40 @@ class TestIndicator31Report(Indicator31Common):
                 "date_deadline": "2026-04-20",
             }
         )
-        self.assertEqual(len(wizard._qualiopi_register_lines()), 35)
-        self.assertEqual(self._register_query_count(wizard), queries_before)
+        return more
 
-    def _register_query_count(self, wizard):
+    def _query_count(self, function):
         self.env.flush_all()
         self.env.invalidate_all()
         start = self.cr.sql_log_count
-        wizard._qualiopi_register_lines()
+        function()
         return self.cr.sql_log_count - start
+
+    def test_report_queries_do_not_grow_with_the_register(self):
+        """The report's data is gathered by a fixed number of queries,
+        whatever the register's size (sampled sessions included)."""
+        wizard = self._wizard(
+            user=self.user_auditor, event_ids=[Command.set((self.event | self.event2).ids)]
+        )
+        Report = self.Report.with_user(self.user_auditor)
+
+        def report_values():
+            values = Report._get_report_values(wizard.ids)
+            self.assertTrue(values["reports"][wizard.id]["register_tbody"])
+
+        # Once for the caches of the registry (languages, selections, groups).
+        report_values()
+        queries = self._query_count(report_values)
+        self._more_records(30)
+        self.assertEqual(len(self._lines(wizard)), 35)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries):
+            report_values()
 
     def test_session_section(self):
         wizard = self._wizard(event_ids=[Command.set(self.event2.ids)])
-        session = wizard._qualiopi_session_data(self.event2)
+        session = self.Report._qualiopi_session_data(wizard, self.event2)
         self.assertEqual([r["ticket"] for r in session["records"]], [self.c2, self.h1])
         self.assertEqual(session["counts"], {"complaint": 1, "hazard": 1})
         hazard = session["records"][1]
@@ -410,15 +444,27 @@ class TestIndicator31Report(Indicator31Common):
         self.assertIn("acknowledgement recorded", session["records"][0]["evidence"])
 
     def test_xlsx_export(self):
-        wizard = self._wizard()
+        """The workbook is printed through its report action (OCA report_xlsx),
+        as the Print menu and the wizard's button do."""
+        wizard = self._wizard(user=self.user_auditor)
         action = wizard.action_export_xlsx()
-        self.assertIn(f"id={wizard.id}", action["url"])
-        self.assertEqual(wizard.xlsx_filename, "qualiopi-indicator31-2026-03-01-2026-03-31.xlsx")
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_type"], "xlsx")
+        self.assertEqual(action["report_name"], "qualiopi_reclamation.report_indicator31_xlsx")
+        book = self._xlsx(wizard, user=self.user_auditor)
         # The survey and mediation addons, when installed, append their own sheets.
         self.assertEqual(book.sheetnames[:3], ["Register", "Figures", "Improvement actions"])
         rows = list(book["Register"].iter_rows(values_only=True))
         self.assertEqual(rows[0][:3], ("No.", "Reference", "Title"))
+        # The register's columns, defined once: the PDF's and the XLSX's headers
+        # come from the same list.
+        columns = self.Report._qualiopi_register_columns()
+        self.assertEqual(
+            list(rows[0]), [column.label for column in columns_mod.xlsx_columns(columns)]
+        )
+        html = self._html(wizard)
+        for column in columns_mod.pdf_columns(columns):
+            self.assertIn(f"<th>{column.label}</th>", html)
         self.assertEqual([row[0] for row in rows[1:]], [1, 2, 3, 4, 5])
         self.assertEqual([row[1] for row in rows[1:]], self.period_tickets.mapped("number"))
         # Received date written as a date, in Paris time (UTC+1 in March).
@@ -434,17 +480,11 @@ class TestIndicator31Report(Indicator31Common):
 
     def test_auditor_prints_but_cannot_modify(self):
         wizard = self._wizard(user=self.user_auditor)
-        html = (
-            self.env["ir.actions.report"]
-            .with_user(self.user_auditor)
-            ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
-            .decode()
-        )
+        html = self._html(wizard, user=self.user_auditor)
         self.assertIn(self.c1.number, html)
-        self.assertTrue(wizard.action_export_xlsx())
+        self.assertEqual(self._xlsx(wizard, user=self.user_auditor)["Figures"]["B6"].value, 5)
         self.assertEqual(
-            wizard.action_print_pdf()["report_name"],
-            "qualiopi_reclamation.report_indicator31_main",
+            wizard.action_print_pdf()["report_name"], "qualiopi_reclamation.report_indicator31"
         )
         with self.assertRaises(AccessError):
             self.c1.with_user(self.user_auditor).write({"name": "changed"})
@@ -497,14 +537,7 @@ class TestIndicator31Report(Indicator31Common):
         # Writing the same text again makes no version.
         procedure.write({"introduction": "<p>Nouvelle procédure</p>"})
         self.assertEqual(procedure.version, 2)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "qualiopi_reclamation.report_indicator31",
-                self._wizard(company_id=self.company_b.id).ids,
-            )[0]
-            .decode()
-        )
+        html = self._html(self._wizard(company_id=self.company_b.id))
         self.assertIn("Nouvelle procédure", html)
         self.assertIn("Versions of the procedure", html)
         public = (
@@ -600,3 +633,44 @@ class TestIndicator31Pdf(Indicator31Common, HttpCase):
             "Formateur remplacé",
         ):
             self.assertIn(expected, text)
+
+
+@tagged("post_install", "-at_install")
+class TestIndicator31Http(Indicator31Common, HttpCase, QualiopiRpcMixin):
+    """The report's company check holds for a client: a user of the first
+    company only cannot have the other company's report printed, over
+    JSON-RPC nor by the report routes of the Print menu."""
+
+    def test_other_company_refused(self):
+        # The form offers only the user's companies; a client can still send another.
+        reply = self._call_kw(
+            self.user_auditor,
+            "qualiopi.indicator31.report",
+            "create",
+            [{"date_from": "2026-03-01", "date_to": "2026-03-31", "company_id": self.company_b.id}],
+        )
+        wizard_b = self.env["qualiopi.indicator31.report"].browse(reply["result"])
+        for method in ("action_print_pdf", "action_export_xlsx", "_qualiopi_figures"):
+            reply = self._call_kw(self.user_auditor, wizard_b._name, method, [wizard_b.ids])
+            self.assertIn("error", reply, method)
+            if not method.startswith("_"):
+                self.assertEqual(
+                    reply["error"]["data"]["name"], "odoo.exceptions.AccessError", method
+                )
+        self.authenticate(self.user_auditor.login, self.user_auditor.login)
+        for url in (
+            f"/report/html/qualiopi_reclamation.report_indicator31/{wizard_b.id}",
+            f"/report/pdf/qualiopi_reclamation.report_indicator31/{wizard_b.id}",
+            f"/report/xlsx/qualiopi_reclamation.report_indicator31_xlsx/{wizard_b.id}",
+        ):
+            response = self.url_open(url)
+            self.assertNotEqual(response.status_code, 200, url)
+            self.assertNotIn(self.ticket_b.number.encode(), response.content, url)
+        # The same user prints their own company's report by the same routes.
+        wizard = self._wizard(user=self.user_auditor)
+        response = self.url_open(
+            f"/report/xlsx/qualiopi_reclamation.report_indicator31_xlsx/{wizard.id}"
+        )
+        self.assertEqual(response.status_code, 200)
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        self.assertEqual(book["Figures"]["B6"].value, 5)

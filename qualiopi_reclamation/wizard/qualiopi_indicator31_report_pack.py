@@ -8,9 +8,7 @@ class QualiopiIndicator31Report(models.TransientModel):
         """A pack of the wizard's period, company, sample and language, queued
         for the background job; opens the pack to follow its progress."""
         self.ensure_one()
-        lang = self.env.context.get("lang")
-        if "lang" in self._fields and self["lang"]:
-            lang = self["lang"]
+        lang = self.lang or self.env.context.get("lang")
         pack = self.env["qualiopi.evidence.pack"].create(
             {
                 "date_from": self.date_from,

@@ -1,5 +1,7 @@
 import datetime
+import io
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -33,11 +35,22 @@ class TestReport(QualiopiSurveyCommon):
         self.assertEqual(hot_row["low"], 1)
         self.assertEqual(hot_row["difficulties"], 1)
         self.assertEqual({row["purpose"] for row in figures["rows"]}, {"hot", "client", "trainer"})
+        sections = self.env["report.qualiopi_reclamation.report_indicator31"]._qualiopi_sections(
+            wizard
+        )
+        for place in ("procedure", "figures", "session"):
+            self.assertIn(
+                {"name": "surveys", "template": f"qualiopi_survey.indicator31_section_{place}"},
+                sections[place],
+            )
         html = (
             self.env["ir.actions.report"]
+            .with_user(self.user_manager)
             ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
             .decode()
         )
+        # Its three sections, through the generic hook (procedure, figures, session).
+        self.assertEqual(html.count('name="surveys"'), 3)
         for expected in (
             "Satisfaction surveys (invitations sent in the period)",
             f"Low answer: {hot[0].partner_id.name}",
@@ -55,10 +68,15 @@ class TestReport(QualiopiSurveyCommon):
             .with_user(self.user_manager)
             .create({"date_from": "2026-03-01", "date_to": "2026-03-31"})
         )
-        sheets = {name: (header, rows) for name, header, rows in wizard._qualiopi_xlsx_sheets()}
-        header, rows = sheets["Surveys"]
+        content, _report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_manager)
+            ._render_xlsx("qualiopi_reclamation.report_indicator31_xlsx", wizard.ids, None)
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        rows = list(book["Surveys"].iter_rows(min_row=2, values_only=True))
         mine = [row for row in rows if row[3] == self.session.name]
         self.assertEqual(len(mine), len(answers))
-        scored = [row for row in mine if row[11] != ""]
+        scored = [row for row in mine if row[11] not in ("", None)]
         self.assertEqual(len(scored), 1)
         self.assertTrue(scored[0][12], "the low answer names its difficulty")

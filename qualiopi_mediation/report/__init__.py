@@ -1,1 +1,2 @@
 from . import qualiopi_indicator31_report
+from . import qualiopi_indicator31_xlsx

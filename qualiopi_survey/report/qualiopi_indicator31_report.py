@@ -1,36 +1,52 @@
-from odoo import models
+from odoo import api, models
 
 
-class QualiopiIndicator31Report(models.TransientModel):
+class ReportIndicator31(models.AbstractModel):
     """The survey sections of the indicator-31 audit report (indicators 30
     and 31: appraisals collected, with their response rates and the
     difficulties low answers opened)."""
 
-    _inherit = "qualiopi.indicator31.report"
+    _inherit = "report.qualiopi_reclamation.report_indicator31"
 
-    def _qualiopi_survey_domain(self):
+    @api.model
+    def _qualiopi_survey_answers_env(self):
+        # Superuser: survey answers of the report's company, after
+        # _qualiopi_check_access checked the user's access to it.
+        return self.env["survey.user_input"].sudo()
+
+    @api.model
+    def _qualiopi_survey_domain(self, wizard):
         """Qualiopi survey invitations of the report: company, period (invited
         within it), sample."""
-        self.ensure_one()
-        start, stop = self._qualiopi_bounds()
+        start, stop = self._qualiopi_bounds(wizard)
         domain = [
             ("qualiopi_purpose", "!=", False),
-            ("company_id", "=", self.company_id.id),
+            ("company_id", "=", wizard.company_id.id),
             ("qualiopi_invitation_date", ">=", start),
             ("qualiopi_invitation_date", "<", stop),
         ]
-        if self.event_ids:
+        if wizard.event_ids:
             domain += [
                 "|",
-                ("event_id", "in", self.event_ids.ids),
-                ("helpdesk_ticket_id.event_id", "in", self.event_ids.ids),
+                ("event_id", "in", wizard.event_ids.ids),
+                ("helpdesk_ticket_id.event_id", "in", wizard.event_ids.ids),
             ]
         return domain
 
+    @api.model
+    def _qualiopi_sections(self, wizard):
+        sections = super()._qualiopi_sections(wizard)
+        for place in ("procedure", "figures", "session"):
+            sections[place].append(
+                {"name": "surveys", "template": f"qualiopi_survey.indicator31_section_{place}"}
+            )
+        return sections
+
+    @api.model
     def _qualiopi_survey_rows(self, domain):
         """Per purpose: invited, answered, response rate, average satisfaction,
         low answers and the difficulties they opened."""
-        Answer = self.env["survey.user_input"].sudo()
+        Answer = self._qualiopi_survey_answers_env()
         labels = dict(Answer._fields["qualiopi_purpose"]._description_selection(self.env))
         invited = dict(Answer._read_group(domain, ["qualiopi_purpose"], ["__count"]))
         done_domain = [*domain, ("state", "=", "done")]
@@ -75,18 +91,19 @@ class QualiopiIndicator31Report(models.TransientModel):
             )
         return rows
 
-    def _qualiopi_figures(self):
-        figures = super()._qualiopi_figures()
-        domain = self._qualiopi_survey_domain()
-        rows = self._qualiopi_survey_rows(domain)
+    @api.model
+    def _qualiopi_figures(self, wizard):
+        figures = super()._qualiopi_figures(wizard)
+        rows = self._qualiopi_survey_rows(self._qualiopi_survey_domain(wizard))
+        # Superuser: a count of the company's funder contacts (access checked).
         contacts = (
             self.env["qualiopi.funder.contact"]
             .sudo()
             .search_count(
                 [
-                    ("company_id", "=", self.company_id.id),
-                    ("date", ">=", self.date_from),
-                    ("date", "<=", self.date_to),
+                    ("company_id", "=", wizard.company_id.id),
+                    ("date", ">=", wizard.date_from),
+                    ("date", "<=", wizard.date_to),
                 ]
             )
         )
@@ -96,13 +113,14 @@ class QualiopiIndicator31Report(models.TransientModel):
             "answered": sum(row["answered"] for row in rows),
             "difficulties": sum(row["difficulties"] for row in rows),
             "funder_contacts": contacts,
-            "threshold": self.company_id.qualiopi_alert_threshold,
+            "threshold": wizard.company_id.qualiopi_alert_threshold,
         }
         return figures
 
-    def _qualiopi_procedure_data(self):
-        data = super()._qualiopi_procedure_data()
-        company = self.company_id
+    @api.model
+    def _qualiopi_procedure_data(self, wizard):
+        data = super()._qualiopi_procedure_data(wizard)
+        company = wizard.company_id
         data["surveys"] = {
             "threshold": company.qualiopi_alert_threshold,
             "complaint_survey": company.qualiopi_complaint_survey_on_close
@@ -111,9 +129,10 @@ class QualiopiIndicator31Report(models.TransientModel):
         }
         return data
 
-    def _qualiopi_session_data(self, event):
-        data = super()._qualiopi_session_data(event)
-        Answer = self.env["survey.user_input"].sudo()
+    @api.model
+    def _qualiopi_session_data(self, wizard, event):
+        data = super()._qualiopi_session_data(wizard, event)
+        Answer = self._qualiopi_survey_answers_env()
         domain = [("event_id", "=", event.id), ("qualiopi_invitation_date", "!=", False)]
         data["surveys"] = {
             "rows": self._qualiopi_survey_rows(domain),
@@ -125,53 +144,3 @@ class QualiopiIndicator31Report(models.TransientModel):
             ),
         }
         return data
-
-    def _qualiopi_xlsx_sheets(self):
-        """A sheet of the period's survey invitations, one row each."""
-        sheets = super()._qualiopi_xlsx_sheets()
-        Answer = self.env["survey.user_input"].sudo()
-        purposes = dict(Answer._fields["qualiopi_purpose"]._description_selection(self.env))
-        states = dict(Answer._fields["state"]._description_selection(self.env))
-        fmt = self._qualiopi_dt_formatter()
-        rows = [
-            [
-                fmt(answer.qualiopi_invitation_date),
-                answer.survey_id.title,
-                purposes.get(answer.qualiopi_purpose),
-                answer.event_id.name or "",
-                answer.event_type_id.name or "",
-                answer.qualiopi_trainer_partner_id.name or "",
-                answer.helpdesk_ticket_id.number or "",
-                answer.partner_id.name or answer.email or "",
-                states.get(answer.state),
-                fmt(answer.end_datetime) if answer.end_datetime else "",
-                answer.qualiopi_reminder_count,
-                answer.qualiopi_satisfaction if answer.qualiopi_is_scored else "",
-                ", ".join(answer.qualiopi_difficulty_ids.mapped("number")),
-            ]
-            for answer in Answer.search(
-                self._qualiopi_survey_domain(), order="qualiopi_invitation_date, id"
-            )
-        ]
-        sheets.append(
-            (
-                self.env._("Surveys"),
-                [
-                    self.env._("Invited on"),
-                    self.env._("Survey"),
-                    self.env._("Purpose"),
-                    self.env._("Session"),
-                    self.env._("Course"),
-                    self.env._("Trainer"),
-                    self.env._("Complaint"),
-                    self.env._("Respondent"),
-                    self.env._("Status"),
-                    self.env._("Completed on"),
-                    self.env._("Reminders sent"),
-                    self.env._("Satisfaction (/100)"),
-                    self.env._("Difficulty"),
-                ],
-                rows,
-            )
-        )
-        return sheets

@@ -1,0 +1,76 @@
+from odoo import api, models
+
+
+class ReportIndicator31(models.AbstractModel):
+    """The mediation sections of the indicator-31 audit report: the mediator,
+    the information given to complainants and the referrals."""
+
+    _inherit = "report.qualiopi_reclamation.report_indicator31"
+
+    @api.model
+    def _qualiopi_referrals_env(self):
+        # Superuser: the referrals of the report's company, after
+        # _qualiopi_check_access checked the user's access to it.
+        return self.env["qualiopi.mediation.referral"].sudo()
+
+    @api.model
+    def _qualiopi_referral_domain(self, wizard):
+        """Referrals of the report: those of the period's complaints, and those
+        made during the period (unless a sample or a stakeholder type narrows
+        the report to its records)."""
+        return self._qualiopi_linked_domain(
+            wizard,
+            "ticket_id",
+            [("referral_date", ">=", wizard.date_from), ("referral_date", "<=", wizard.date_to)],
+        )
+
+    @api.model
+    def _qualiopi_sections(self, wizard):
+        sections = super()._qualiopi_sections(wizard)
+        for place in ("procedure", "figures", "session"):
+            sections[place].append(
+                {
+                    "name": "mediation",
+                    "template": f"qualiopi_mediation.indicator31_section_{place}",
+                }
+            )
+        return sections
+
+    @api.model
+    def _qualiopi_figures(self, wizard):
+        figures = super()._qualiopi_figures(wizard)
+        Referral = self._qualiopi_referrals_env()
+        Ticket = self._qualiopi_tickets_env()
+        complaint_domain = [
+            *self._qualiopi_ticket_domain(wizard),
+            ("qualiopi_nature", "=", "complaint"),
+        ]
+        referral_domain = self._qualiopi_referral_domain(wizard)
+        states = dict(Referral._fields["state"]._description_selection(self.env))
+        by_state = Referral._read_group(referral_domain, ["state"], ["__count"], order="state")
+        figures["mediation"] = {
+            # Superuser: the company's mediator, a configuration record.
+            "mediator": wizard.company_id.sudo().qualiopi_mediator_id.name or "",
+            "informed": Ticket.search_count(
+                [*complaint_domain, ("mediation_informed_date", "!=", False)]
+            ),
+            "referrals": sum(count for _state, count in by_state),
+            "by_state": [
+                {"key": state, "label": states.get(state, state), "count": count}
+                for state, count in by_state
+            ],
+            "late": Referral.search_count([*referral_domain, ("is_outcome_late", "=", True)]),
+        }
+        return figures
+
+    @api.model
+    def _qualiopi_session_data(self, wizard, event):
+        data = super()._qualiopi_session_data(wizard, event)
+        data["mediations"] = self._qualiopi_referrals_env().search(
+            [
+                ("company_id", "=", wizard.company_id.id),
+                ("ticket_id.event_id", "=", event.id),
+            ],
+            order="referral_date, id",
+        )
+        return data

@@ -1,0 +1,476 @@
+import datetime
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from . import qualiopi_indicator31_columns as columns_mod
+from . import qualiopi_indicator31_register as register_mod
+
+
+class ReportIndicator31(models.AbstractModel):
+    """The indicator-31 audit report: procedure, figures, register, sampled
+    sessions and improvement actions of the period a
+    ``qualiopi.indicator31.report`` wizard holds.
+
+    The data is gathered once per wizard by ``_qualiopi_report_data()``, after
+    ``_qualiopi_check_access()``, and read as superuser so that helpdesk team
+    rules do not hide part of the register. Other addons extend it with
+    ``super()``:
+
+    - ``_qualiopi_figures(wizard)``: add keys to the figures;
+    - ``_qualiopi_session_data(wizard, event)``: add keys to a sampled session;
+    - ``_qualiopi_sections(wizard)``: append a QWeb template to one of the
+      report's places (``procedure``, ``figures``, ``session``, ``document``);
+      it is called with the place's values (``proc``, ``figures``,
+      ``session``, ``data``);
+    - ``_qualiopi_register_columns()``: the register's columns (PDF and XLSX);
+    - the XLSX report ``report.qualiopi_reclamation.report_indicator31_xlsx``
+      and its ``_qualiopi_xlsx_sheets(wizard, data)``.
+    """
+
+    _name = "report.qualiopi_reclamation.report_indicator31"
+    _description = "Qualiopi Indicator 31 Audit Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        wizards = self.env["qualiopi.indicator31.report"].browse(docids)
+        self._qualiopi_check_access(wizards)
+        return {
+            "doc_ids": wizards.ids,
+            "doc_model": wizards._name,
+            "docs": wizards,
+            "reports": {wizard.id: self._qualiopi_report_data(wizard) for wizard in wizards},
+        }
+
+    # ------------------------------------------------------------------
+    # Access and scope
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _qualiopi_check_access(self, wizards):
+        """Who may print: any Qualiopi group (the auditor included), and only
+        for one of their companies. The data is then read as superuser."""
+        user = self.env.user
+        if self.env.su:
+            return
+        if not user.has_group("qualiopi_reclamation.group_qualiopi_auditor"):
+            raise AccessError(
+                self.env._("Only Qualiopi users and auditors can print the audit report.")
+            )
+        self._qualiopi_check_companies(wizards.company_id)
+
+    @api.model
+    def _qualiopi_check_companies(self, companies):
+        """The user works for each of ``companies`` (the report's and the
+        evidence pack's check)."""
+        if self.env.su:
+            return
+        for company in companies - self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You have no access to the company %(company)s.",
+                    company=company.display_name,
+                )
+            )
+
+    @api.model
+    def _qualiopi_tickets_env(self):
+        """helpdesk.ticket as superuser, archived records included: an archived
+        record is still part of the register. Callers checked the user's
+        company first (_qualiopi_check_access)."""
+        return self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+
+    @api.model
+    def _qualiopi_actions_env(self):
+        # Superuser for the same reason as the tickets (access checked first).
+        return self.env["qualiopi.improvement.action"].sudo().with_context(active_test=False)
+
+    @api.model
+    def _qualiopi_tz(self, wizard):
+        return wizard.company_id._qualiopi_tz()
+
+    @api.model
+    def _qualiopi_bounds(self, wizard):
+        """The period as naive UTC datetimes [start, stop), midnight to midnight
+        in the company's time zone."""
+        tz = pytz.timezone(self._qualiopi_tz(wizard))
+
+        def to_utc(day):
+            local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return to_utc(wizard.date_from), to_utc(wizard.date_to + datetime.timedelta(days=1))
+
+    @api.model
+    def _qualiopi_ticket_domain(self, wizard):
+        """The Qualiopi records of the report: company, period, sample, type."""
+        start, stop = self._qualiopi_bounds(wizard)
+        domain = [
+            ("qualiopi_nature", "!=", False),
+            ("company_id", "=", wizard.company_id.id),
+            ("received_date", ">=", start),
+            ("received_date", "<", stop),
+        ]
+        if wizard.event_ids:
+            domain.append(("event_id", "in", wizard.event_ids.ids))
+        if wizard.stakeholder_type:
+            domain.append(("stakeholder_type", "=", wizard.stakeholder_type))
+        return domain
+
+    @api.model
+    def _qualiopi_linked_domain(self, wizard, ticket_field, date_domain):
+        """Records linked to the report's records (improvement actions,
+        mediation referrals): those of the period's records through
+        ``ticket_field``, and those dated in the period by ``date_domain``
+        unless a sample or a stakeholder type narrows the report to its
+        records."""
+        linked = [(ticket_field, "any", self._qualiopi_ticket_domain(wizard))]
+        if not (wizard.event_ids or wizard.stakeholder_type):
+            linked = expression.OR([linked, date_domain])
+        return expression.AND([[("company_id", "=", wizard.company_id.id)], linked])
+
+    @api.model
+    def _qualiopi_action_domain(self, wizard):
+        start, stop = self._qualiopi_bounds(wizard)
+        return self._qualiopi_linked_domain(
+            wizard, "ticket_ids", [("create_date", ">=", start), ("create_date", "<", stop)]
+        )
+
+    # ------------------------------------------------------------------
+    # Figures (aggregated queries only)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _qualiopi_count_by(self, domain, field_name):
+        """[{key, label, count}] for ``field_name``, largest count first."""
+        Ticket = self._qualiopi_tickets_env()
+        field = Ticket._fields[field_name]
+        labels = dict(field._description_selection(self.env)) if field.type == "selection" else {}
+        rows = []
+        for value, count in Ticket._read_group(domain, [field_name], ["__count"]):
+            if field.type == "many2one":
+                key, label = value.id or False, value.display_name
+            else:
+                key, label = value, labels.get(value)
+            rows.append({"key": key, "label": label or self.env._("Not set"), "count": count})
+        rows.sort(key=lambda row: (-row["count"], row["label"]))
+        return rows
+
+    @api.model
+    def _qualiopi_delay_figures(self, domain, date_field, deadline_field):
+        """Median delay (days) and share within the deadline for one milestone.
+
+        A record counts in the share once it is due: its deadline has passed or
+        the milestone is done; it is on time when done by the deadline.
+        """
+        Ticket = self._qualiopi_tickets_env()
+        query = Ticket._search(domain)
+        table = query.table
+        date_sql = SQL.identifier(table, date_field)
+        deadline_sql = SQL.identifier(table, deadline_field)
+        received_sql = SQL.identifier(table, "received_date")
+        [(median, expected, done, due, on_time)] = self.env.execute_query(
+            query.select(
+                SQL(
+                    """
+                    percentile_cont(0.5) WITHIN GROUP (
+                        ORDER BY EXTRACT(EPOCH FROM (%(date)s - %(received)s)) / 86400.0
+                    ) FILTER (WHERE %(date)s IS NOT NULL),
+                    COUNT(*) FILTER (WHERE %(deadline)s IS NOT NULL),
+                    COUNT(*) FILTER (WHERE %(date)s IS NOT NULL),
+                    COUNT(*) FILTER (
+                        WHERE %(deadline)s IS NOT NULL
+                        AND (%(date)s IS NOT NULL OR %(deadline)s < %(now)s)
+                    ),
+                    COUNT(*) FILTER (
+                        WHERE %(deadline)s IS NOT NULL AND %(date)s <= %(deadline)s
+                    )
+                    """,
+                    date=date_sql,
+                    received=received_sql,
+                    deadline=deadline_sql,
+                    now=fields.Datetime.now(),
+                )
+            )
+        )
+        return {
+            "expected": expected,
+            "done": done,
+            "due": due,
+            "on_time": on_time,
+            "late": due - on_time,
+            "median_days": round(float(median), 1) if median is not None else None,
+            "share_on_time": round(100.0 * on_time / due, 1) if due else None,
+        }
+
+    @api.model
+    def _qualiopi_process_live(self, wizard):
+        """Evidence that the procedure runs, even in a period with no complaint."""
+        Ticket = self._qualiopi_tickets_env()
+        start, _stop = self._qualiopi_bounds(wizard)
+        company = wizard.company_id
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(company)
+        # Superuser: channels and the cron are configuration the user may not
+        # read; the company was checked first.
+        channels = (
+            self.env["helpdesk.ticket.channel"]
+            .sudo()
+            .search([("company_id", "in", [company.id, False])], order="sequence, id")
+        )
+        cron = self.env.ref(
+            "qualiopi_reclamation.ir_cron_qualiopi_deadlines", raise_if_not_found=False
+        )
+        cron = cron and cron.sudo()
+        last = Ticket.search_fetch(
+            [
+                ("qualiopi_nature", "=", "complaint"),
+                ("company_id", "=", company.id),
+                ("received_date", "<", start),
+            ],
+            ["received_date"],
+            order="received_date desc",
+            limit=1,
+        )
+        # The version in force at the end of the period, not today's.
+        version, version_date = procedure.version, procedure.version_date
+        if version_date and version_date > wizard.date_to:
+            older = procedure.version_ids.filtered(
+                lambda v: v.version_date and v.version_date <= wizard.date_to
+            )[:1]
+            version, version_date = older.version or False, older.version_date or False
+        return {
+            "channel_names": channels.mapped("name"),
+            "channel_count": len(channels),
+            "procedure_version": version,
+            "procedure_date": version_date,
+            "cron_active": bool(cron and cron.active),
+            "cron_lastcall": cron.lastcall if cron else False,
+            "last_complaint_date": last.received_date,
+            "auto_ack": company.qualiopi_auto_ack,
+        }
+
+    @api.model
+    def _qualiopi_figures(self, wizard):
+        """The figures of the period, as a dict of plain values (JSON-ready
+        except the dates of ``process_live``). Override with ``super()`` to
+        add keys, and print them with a section (``_qualiopi_sections``)."""
+        Ticket = self._qualiopi_tickets_env()
+        company = wizard.company_id
+        domain = self._qualiopi_ticket_domain(wizard)
+        by_nature = self._qualiopi_count_by(domain, "qualiopi_nature")
+        nature_counts = {row["key"]: row["count"] for row in by_nature}
+        founded = dict(
+            Ticket._read_group([*domain, ("is_founded", "!=", False)], ["is_founded"], ["__count"])
+        )
+        analysed = sum(founded.values())
+        action_states = dict(
+            self._qualiopi_actions_env()._read_group(
+                self._qualiopi_action_domain(wizard), ["state"], ["__count"]
+            )
+        )
+        overdue = Ticket._qualiopi_overdue_domain(fields.Datetime.now())
+        overdue_now = Ticket.search_count([*domain, *overdue])
+        recurrent = Ticket.search_count([*domain, ("is_recurrent", "=", True)])
+        founded_or_partly = founded.get("founded", 0) + founded.get("partly", 0)
+        figures = {
+            "date_from": fields.Date.to_string(wizard.date_from),
+            "date_to": fields.Date.to_string(wizard.date_to),
+            "company": company.name,
+            "sample": wizard.event_ids.mapped("display_name"),
+            "total": sum(nature_counts.values()),
+            "complaint_count": nature_counts.get("complaint", 0),
+            "difficulty_count": nature_counts.get("difficulty", 0),
+            "hazard_count": nature_counts.get("hazard", 0),
+            "by_nature": by_nature,
+            "by_stakeholder": self._qualiopi_count_by(domain, "stakeholder_type"),
+            "by_channel": self._qualiopi_count_by(domain, "channel_id"),
+            "by_cause": self._qualiopi_count_by(domain, "cause_category_id"),
+            "ack": self._qualiopi_delay_figures(
+                [*domain, ("qualiopi_nature", "=", "complaint")], "ack_date", "ack_deadline"
+            ),
+            "response": self._qualiopi_delay_figures(domain, "response_date", "response_deadline"),
+            "overdue_now": overdue_now,
+            "analysed": analysed,
+            "founded": founded.get("founded", 0),
+            "partly_founded": founded.get("partly", 0),
+            "unfounded": founded.get("unfounded", 0),
+            "share_founded": round(100.0 * founded_or_partly / analysed, 1) if analysed else None,
+            "recurrent": recurrent,
+            "actions": {
+                "total": sum(action_states.values()),
+                "planned": action_states.get("planned", 0),
+                "in_progress": action_states.get("in_progress", 0),
+                "done": action_states.get("done", 0),
+                "cancelled": action_states.get("cancelled", 0),
+            },
+            "ack_days": company.qualiopi_ack_days,
+            "response_days": company.qualiopi_response_days,
+            "process_live": self._qualiopi_process_live(wizard),
+        }
+        return figures
+
+    @api.model
+    def _qualiopi_figures_html(self, wizard, figures=None):
+        """The figures as printed in the report, for the wizard's summary and
+        the annual review."""
+        self._qualiopi_check_access(wizard)
+        return self.env["ir.qweb"]._render(
+            "qualiopi_reclamation.indicator31_figures",
+            {
+                "figures": figures if figures is not None else self._qualiopi_figures(wizard),
+                "doc": wizard,
+                "sections": self._qualiopi_sections(wizard),
+            },
+        )
+
+    # ------------------------------------------------------------------
+    # Sections, register, sessions, actions
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _qualiopi_sections(self, wizard):
+        """{place: [{"name", "template"}]}: the templates other addons print at
+        each place of the report, in this order (append with ``super()``)."""
+        return {"procedure": [], "figures": [], "session": [], "document": []}
+
+    @api.model
+    def _qualiopi_procedure_data(self, wizard):
+        """The procedure as configured, for the section 'procedure as applied'."""
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(wizard.company_id)
+        return procedure._qualiopi_procedure_data()
+
+    @api.model
+    def _qualiopi_dt_formatter(self, wizard):
+        """A function printing a UTC datetime in the company's time zone, in
+        the user's language date format, to the minute (the register's own
+        dates are written by PostgreSQL in the same format)."""
+        pattern, _to_char = register_mod.datetime_format(self.env)
+        tz = pytz.timezone(self._qualiopi_tz(wizard))
+
+        def format_dt(value):
+            if not value:
+                return ""
+            return pytz.utc.localize(value).astimezone(tz).strftime(pattern)
+
+        return format_dt
+
+    @api.model
+    def _qualiopi_register_columns(self):
+        """The register's columns, for the PDF and the XLSX."""
+        return columns_mod.register_columns(self.env)
+
+    @api.model
+    def _qualiopi_register_lines(self, wizard, domain=None):
+        """The register of the period, numbered from 1 without gaps, in the
+        order of reception: one dict per record, holding every column's key
+        (see qualiopi_indicator31_columns)."""
+        Ticket = self._qualiopi_tickets_env()
+        rows = register_mod.register_rows(
+            Ticket,
+            domain if domain is not None else self._qualiopi_ticket_domain(wizard),
+            self._qualiopi_tz(wizard),
+        )
+        names = register_mod.comodel_names(Ticket, rows)
+        action_references = {}
+        if rows:
+            for action in self._qualiopi_actions_env().search_fetch(
+                [("ticket_ids", "in", [row[0] for row in rows])], ["reference", "ticket_ids"]
+            ):
+                for ticket_id in action.ticket_ids._ids:
+                    action_references.setdefault(ticket_id, []).append(action.reference)
+        return register_mod.register_lines(Ticket, rows, names, action_references)
+
+    @api.model
+    def _qualiopi_session_data(self, wizard, event):
+        """One sampled session: its records (whatever their date) with their
+        handling and evidence. Other addons add keys (surveys, mediations)."""
+        Ticket = self._qualiopi_tickets_env()
+        domain = [
+            ("qualiopi_nature", "!=", False),
+            ("company_id", "=", wizard.company_id.id),
+            ("event_id", "=", event.id),
+        ]
+        tickets = Ticket.search(domain, order="received_date, id")
+        fmt = self._qualiopi_dt_formatter(wizard)
+        ack_methods = dict(Ticket._fields["ack_method"]._description_selection(self.env))
+        informed_labels = (
+            ("hazard_informed_trainees", self.env._("trainees")),
+            ("hazard_informed_client", self.env._("client company")),
+            ("hazard_informed_funder", self.env._("funder")),
+        )
+        records = []
+
+        def message(record):
+            return {"id": record.id, "date": fmt(record.date)}
+
+        for ticket in tickets:
+            evidence = []
+            if ticket.ack_message_id:
+                args = message(ticket.ack_message_id)
+                evidence.append(self.env._("acknowledgement: message #%(id)s of %(date)s", **args))
+            elif ticket.ack_date:
+                args = {
+                    "method": ack_methods.get(ticket.ack_method, ""),
+                    "date": fmt(ticket.ack_date),
+                }
+                evidence.append(
+                    self.env._("acknowledgement recorded (%(method)s) on %(date)s", **args)
+                )
+            if ticket.response_message_id:
+                args = message(ticket.response_message_id)
+                evidence.append(self.env._("answer: message #%(id)s of %(date)s", **args))
+            if ticket.transcribed_by_id:
+                user = ticket.transcribed_by_id.name
+                evidence.append(self.env._("transcribed by %(user)s", user=user))
+            informed = []
+            if ticket.qualiopi_nature == "hazard":
+                informed = [label for flag, label in informed_labels if ticket[flag]]
+            records.append(
+                {
+                    "ticket": ticket,
+                    "handling": ticket.hazard_measure
+                    or ticket.difficulty_handling
+                    or ticket.corrective_action_note
+                    or "",
+                    "informed": ", ".join(informed),
+                    "evidence": "; ".join(evidence),
+                }
+            )
+        return {
+            "event": event.sudo(),
+            "records": records,
+            "counts": dict(Ticket._read_group(domain, ["qualiopi_nature"], ["__count"])),
+            "actions": self._qualiopi_actions_env().search([("event_ids", "in", event.ids)]),
+        }
+
+    @api.model
+    def _qualiopi_improvement_actions(self, wizard):
+        return self._qualiopi_actions_env().search(
+            self._qualiopi_action_domain(wizard), order="date_deadline, id"
+        )
+
+    @api.model
+    def _qualiopi_report_data(self, wizard):
+        """Everything the PDF prints for one wizard, gathered once."""
+        columns = self._qualiopi_register_columns()
+        register = self._qualiopi_register_lines(wizard)
+        fmt_dt = self._qualiopi_dt_formatter(wizard)
+        return {
+            "figures": self._qualiopi_figures(wizard),
+            "procedure": self._qualiopi_procedure_data(wizard),
+            "register": register,
+            "register_columns": columns_mod.pdf_columns(columns),
+            "register_tbody": columns_mod.pdf_tbody(columns, register),
+            "sessions": [
+                self._qualiopi_session_data(wizard, event) for event in wizard.event_ids.sudo()
+            ],
+            "actions": self._qualiopi_improvement_actions(wizard),
+            "sections": self._qualiopi_sections(wizard),
+            "tz": self._qualiopi_tz(wizard),
+            "fmt_dt": fmt_dt,
+            "printed_on": fmt_dt(fields.Datetime.now()),
+        }

@@ -1,0 +1,2 @@
+from . import qualiopi_indicator31_report
+from . import qualiopi_indicator31_xlsx
