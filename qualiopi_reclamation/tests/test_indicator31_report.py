@@ -633,6 +633,13 @@ class TestIndicator31Pdf(Indicator31Common, HttpCase):
             "Formateur remplacé",
         ):
             self.assertIn(expected, text)
+        # Every page is stamped: Debian's wkhtmltopdf ignores footers.
+        pages = text.split("\f")[:-1]
+        self.assertGreater(len(pages), 1)
+        for number, page in enumerate(pages, start=1):
+            self.assertIn(f"Page {number} / {len(pages)}", page)
+            self.assertIn(f"{self.company.name} — indicator 31 audit report", page)
+            self.assertIn("generated on", page)
 
 
 @tagged("post_install", "-at_install")

@@ -44,8 +44,8 @@ class QualiopiIndicator31Report(models.TransientModel):
     lang = fields.Selection(
         selection="_get_lang_selection",
         string="Language",
-        default=lambda self: self.env.lang,
-        help="The language the report is printed in.",
+        default=lambda self: self.env.company.partner_id.lang or self.env.lang,
+        help="The language the report is printed in (by default the organisation's).",
     )
     summary_html = fields.Html(string="Summary", compute="_compute_summary_html", sanitize=False)
 
@@ -98,6 +98,23 @@ class QualiopiIndicator31Report(models.TransientModel):
         Report = self.env["report.qualiopi_reclamation.report_indicator31"]
         Report._qualiopi_check_access(self)
         return Report._qualiopi_figures(self)
+
+    def _qualiopi_pdf_stamp(self):
+        """The foot of every page of the PDF, in the report's language: the
+        organisation, the period, the generation date, and "x / y"."""
+        self.ensure_one()
+        env = self.with_context(lang=self.lang or self.env.lang).env
+        tz = self.company_id._qualiopi_tz()
+        today = fields.Date.context_today(self.with_context(tz=tz))
+        left = env._(
+            "%(company)s — indicator 31 audit report, %(date_from)s to %(date_to)s — "
+            "generated on %(today)s",
+            company=self.company_id.name,
+            date_from=format_date(env, self.date_from),
+            date_to=format_date(env, self.date_to),
+            today=format_date(env, today),
+        )
+        return left, env._("Page %(page)s / %(pages)s")
 
     def _qualiopi_file_name(self):
         self.ensure_one()
