@@ -17,6 +17,9 @@ STAKEHOLDER_TYPES = [
     ("client", "Client company"),
     ("funder", "Funder"),
     ("trainer", "Trainer"),
+    # In work-study training (apprenticeship, professionalisation contract), the
+    # company's tutor or apprenticeship master follows the trainee.
+    ("tutor", "Tutor or apprenticeship master"),
     ("subcontractor", "Subcontractor"),
     ("staff", "Staff"),
     ("other", "Other"),
