@@ -66,6 +66,12 @@ class QualiopiProcedureController(http.Controller):
                 "no_header": printable or values["no_header"],
                 "no_footer": printable or values["no_footer"],
                 "pdf_url": procedure.id and f"/qualiopi/procedure/pdf?company_id={company.id}",
+                # One PDF per installed language, whatever the page's language.
+                "pdf_links": procedure.id
+                and [
+                    (code, name, f"/qualiopi/procedure/pdf?company_id={company.id}&lang={code}")
+                    for code, _url_code, name in values["languages"]
+                ],
                 "print_url": f"/qualiopi/procedure/print{query}",
             }
         )
@@ -73,7 +79,9 @@ class QualiopiProcedureController(http.Controller):
         return frame_headers(response, kwargs.get("embed"))
 
     @http.route("/qualiopi/procedure/pdf", type="http", auth="public", methods=["GET"])
-    def qualiopi_procedure_pdf(self, company_id=None, **kwargs):
+    def qualiopi_procedure_pdf(self, company_id=None, lang=None, **kwargs):
+        if lang and lang in dict(request.env["res.lang"].get_installed()):
+            request.update_context(lang=lang)
         try:
             procedure = self._qualiopi_procedure(company_id)
         except ValueError:

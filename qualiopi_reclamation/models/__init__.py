@@ -14,6 +14,7 @@ from . import qualiopi_cron_mixin
 from . import helpdesk_ticket
 from . import helpdesk_ticket_public
 from . import event_event
+from . import event_registration
 from . import res_partner
 from . import qualiopi_public_attempt
 from . import qualiopi_procedure

@@ -48,10 +48,23 @@ class EventEvent(models.Model):
 
     @api.model
     def _qualiopi_fill_references(self):
-        """Sessions created before the module was installed get their reference."""
-        self.with_context(active_test=False).search(
+        """Sessions created before the module was installed get their reference.
+
+        The sample events of other modules' demo data (Odoo's conferences and
+        concerts) are not training sessions: they get none.
+        """
+        events = self.with_context(active_test=False).search(
             [("qualiopi_reference", "=", False)], order="date_begin, id"
-        )._qualiopi_set_reference()
+        )
+        demo_modules = self.env["ir.module.module"].search([("demo", "=", True)])
+        samples = self.env["ir.model.data"].search(
+            [
+                ("model", "=", self._name),
+                ("module", "in", demo_modules.mapped("name")),
+                ("res_id", "in", events.ids),
+            ]
+        )
+        (events - self.browse(samples.mapped("res_id")))._qualiopi_set_reference()
 
     @api.depends("qualiopi_ticket_ids")
     def _compute_qualiopi_ticket_count(self):

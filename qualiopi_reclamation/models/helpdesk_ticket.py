@@ -17,6 +17,9 @@ STAKEHOLDER_TYPES = [
     ("client", "Client company"),
     ("funder", "Funder"),
     ("trainer", "Trainer"),
+    # In work-study training (apprenticeship, professionalisation contract), the
+    # company's tutor or apprenticeship master follows the trainee.
+    ("tutor", "Tutor or apprenticeship master"),
     ("subcontractor", "Subcontractor"),
     ("staff", "Staff"),
     ("other", "Other"),
@@ -887,7 +890,8 @@ class HelpdeskTicket(models.Model):
             )
             ticket._qualiopi_write_evidence(
                 {
-                    "ack_date": fields.Datetime.now(),
+                    # The evidence's date is the message's.
+                    "ack_date": message[:1].date or fields.Datetime.now(),
                     "ack_method": "email",
                     "ack_user_id": self.env.user.id,
                     "ack_message_id": message[:1].id,
@@ -961,7 +965,7 @@ class HelpdeskTicket(models.Model):
                 continue
             ticket._qualiopi_write_evidence(
                 {
-                    "response_date": now,
+                    "response_date": message.date or now,
                     "response_method": "email",
                     "response_user_id": self.env.user.id,
                     "response_message_id": message.id,

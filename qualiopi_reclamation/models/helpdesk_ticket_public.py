@@ -31,7 +31,7 @@ PUBLIC_FIELDS = (
     "consent",
 )
 # Who may use the public form, and for what (the contract's public subset).
-PUBLIC_STAKEHOLDER_TYPES = ("trainee", "client", "funder", "trainer", "other")
+PUBLIC_STAKEHOLDER_TYPES = ("trainee", "client", "funder", "trainer", "tutor", "other")
 PUBLIC_NATURES = ("complaint", "difficulty")
 # Accepted files: extension -> the content type stored. A file is accepted
 # only when its bytes really are of its extension's format (see _file_is).

@@ -36,6 +36,9 @@ class TestEvidencePack(QualiopiCommon):
             }
         )
         cls.procedure = cls.env["qualiopi.procedure"]._qualiopi_for_company(cls.company)
+        # The demo data's versions, if any, came before this test's.
+        cls.procedure.sudo().write({"version_date": "2025-12-01"})
+        cls.procedure.version_ids.sudo().write({"version_date": "2025-12-01"})
         with freeze_time("2026-01-05 10:00:00"):
             cls.procedure.write({"introduction": "<p>Version of January.</p>"})
         with freeze_time("2026-02-10 10:00:00"):

@@ -281,6 +281,10 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(wizard._qualiopi_figures()["total"], 1)
 
     def test_empty_period(self):
+        # The procedure only exists from April on (the demo data's too).
+        procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company)
+        procedure.sudo().write({"version_date": "2026-04-01"})
+        procedure.version_ids.sudo().write({"version_date": "2026-04-01"})
         wizard = self._wizard(date_from="2026-02-17", date_to="2026-02-28")
         figures = wizard._qualiopi_figures()
         self.assertEqual(figures["total"], 0)
@@ -548,6 +552,12 @@ class TestIndicator31Report(Indicator31Common):
         self.assertIn("within <strong>2</strong> business days", public)
 
     def test_annual_review_approval(self):
+        # The demo data's review of that year (draft or approved) is not this test's.
+        demo = self.env["qualiopi.annual.review"].search(
+            [("company_id", "=", self.company.id), ("year", "=", 2026)]
+        )
+        demo.sudo().write({"state": "draft"})
+        demo.unlink()
         Review = self.env["qualiopi.annual.review"].with_user(self.user_qualiopi)
         review = Review.create({"year": 2026})
         self.assertEqual(review.name, f"Annual review 2026 - {self.company.name}")

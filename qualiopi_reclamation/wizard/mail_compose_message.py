@@ -59,23 +59,10 @@ class MailComposeMessage(models.TransientModel):
             return results
         registrations = self.env["event.registration"].sudo().browse(list(results))
         for registration in registrations:
-            company = registration.company_id or registration.event_id.company_id
             values = results.get(registration.id)
-            if not company.qualiopi_procedure_in_event_mail or not values:
+            footer = values and registration._qualiopi_procedure_footer()
+            if not footer:
                 continue
-            lang = registration.partner_id.lang or registration.event_id.lang
-            footer = (
-                self.env["ir.qweb"]
-                .with_context(lang=lang or self.env.lang)
-                ._render(
-                    "qualiopi_reclamation.event_mail_procedure_link",
-                    {
-                        "company": company,
-                        "event": registration.event_id,
-                        "base_url": company.get_base_url(),
-                    },
-                )
-            )
             for key in ("body_html", "body"):
                 if values.get(key):
                     values[key] = Markup(values[key]) + footer
