@@ -171,24 +171,17 @@ class EventEvent(models.Model):
         return action
 
     def _qualiopi_notify_sent(self, answers):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if answers else "warning",
-                "message": self.env._(
-                    "%(count)s invitation(s) sent. Attendees already invited are not "
-                    "invited again.",
-                    count=len(answers),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self._qualiopi_notification(
+            answers,
+            self.env._(
+                "%(count)s invitation(s) sent. Attendees already invited are not invited again.",
+                count=len(answers),
+            ),
+        )
 
     def _qualiopi_check_can_send(self, kind):
         """Raise a clear error when this session's surveys cannot be sent."""
-        if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_user"):
-            raise UserError(self.env._("Only a Qualiopi user can send surveys."))
+        self._qualiopi_check_sender()
         now = fields.Datetime.now()
         for event in self:
             if not event.date_end:

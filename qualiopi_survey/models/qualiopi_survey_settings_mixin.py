@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 # The defaults of a company, so of its courses and sessions unless changed.
@@ -151,17 +151,7 @@ class QualiopiSurveySettingsMixin(models.AbstractModel):
                         record=record.display_name,
                     )
                 )
-            for survey in record._qualiopi_settings_surveys():
-                if not survey.question_ids.filtered("is_qualiopi_satisfaction"):
-                    raise ValidationError(
-                        self.env._(
-                            "The survey %(survey)s has no satisfaction question: mark at "
-                            "least one scale or scored choice question as 'Qualiopi "
-                            "satisfaction' before using it for %(record)s.",
-                            survey=survey.display_name,
-                            record=record.display_name,
-                        )
-                    )
+            record._qualiopi_settings_surveys()._qualiopi_check_satisfaction_questions()
 
     def _qualiopi_settings_source(self):
         """The record whose settings this one takes: empty at the top (the
@@ -180,6 +170,20 @@ class QualiopiSurveySettingsMixin(models.AbstractModel):
         self.ensure_one()
         days = (self.qualiopi_reminder_1_days, self.qualiopi_reminder_2_days)
         return [day for day in days[: self.qualiopi_reminder_count] if day > 0]
+
+    def _qualiopi_check_sender(self):
+        """Only a Qualiopi user sends surveys from a button (the cron runs as
+        superuser); the sending may then read and write as superuser."""
+        if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_user"):
+            raise UserError(self.env._("Only a Qualiopi user can send surveys."))
+
+    def _qualiopi_notification(self, answers, message):
+        """What a sending button shows: a success when it invited someone."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": "success" if answers else "warning", "message": message},
+        }
 
     def _qualiopi_each_in_savepoint(self, send, on_error):
         """``send(records)`` for all these records (sessions, companies) at

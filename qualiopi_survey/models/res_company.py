@@ -2,7 +2,7 @@ import datetime
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -109,19 +109,14 @@ class ResCompany(models.Model):
     def action_qualiopi_send_funder_survey(self):
         """Survey the funders of the previous year's sessions now."""
         self.ensure_one()
-        if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_user"):
-            raise UserError(self.env._("Only a Qualiopi user can send surveys."))
+        self._qualiopi_check_sender()
         year = fields.Date.context_today(self).year - 1
         answers = self._qualiopi_send_funder_survey(year)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if answers else "warning",
-                "message": self.env._(
-                    "%(count)s funder(s) of %(year)s invited to the funder survey.",
-                    count=len(answers),
-                    year=year,
-                ),
-            },
-        }
+        return self._qualiopi_notification(
+            answers,
+            self.env._(
+                "%(count)s funder(s) of %(year)s invited to the funder survey.",
+                count=len(answers),
+                year=year,
+            ),
+        )

@@ -52,12 +52,11 @@ class SurveySurvey(models.Model):
                 survey.question_ids.filtered("is_qualiopi_satisfaction")
             )
 
-    def _qualiopi_check_sendable(self):
-        """Raise a clear error when a survey cannot serve as a Qualiopi survey."""
+    def _qualiopi_check_satisfaction_questions(self):
+        """Raise when a survey has no question to score its answers."""
         for survey in self:
-            survey.check_validity()
             if not survey.question_ids.filtered("is_qualiopi_satisfaction"):
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "The survey %(survey)s has no satisfaction question: mark at "
                         "least one scale or scored choice question as 'Qualiopi "
@@ -65,6 +64,12 @@ class SurveySurvey(models.Model):
                         survey=survey.display_name,
                     )
                 )
+
+    def _qualiopi_check_sendable(self):
+        """Raise a clear error when a survey cannot serve as a Qualiopi survey."""
+        for survey in self:
+            survey.check_validity()
+            survey._qualiopi_check_satisfaction_questions()
             if survey.access_mode == "internal":
                 raise UserError(
                     self.env._(
