@@ -125,6 +125,8 @@ class SurveySurvey(models.Model):
         its token is the invitation."""
         self.ensure_one()
         if self.qualiopi_purpose and invite_token:
+            # sudo: the respondent (a visitor on the token link) reads no
+            # answer; only whether this invitation was completed is counted.
             spent = (
                 self.env["survey.user_input"]
                 .sudo()

@@ -270,6 +270,8 @@ class SurveyUserInput(models.Model):
                 ("qualiopi_user_input_id.survey_id", "=", self.survey_id.id),
                 ("qualiopi_user_input_id.invite_token", "=", self.invite_token),
             ]
+        # sudo: the respondent completing the survey cannot read the
+        # register; only whether this invitation already opened one is known.
         return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
 
     def _qualiopi_open_difficulty(self, reason):
@@ -363,6 +365,9 @@ class SurveyUserInput(models.Model):
         if not self:
             return self.env["mail.mail"]
         template = self.env.ref(template_xmlid)
+        # sudo: the sending was allowed before (a Qualiopi user's button, the
+        # closing of a complaint, the cron); posting the email on each answer
+        # needs rights on answers that the one who triggered it may not hold.
         return self.sudo().message_mail_with_source(
             template,
             email_layout_xmlid="mail.mail_notification_light",
