@@ -309,7 +309,10 @@ class EventEvent(models.Model):
         session, so that the failing one keeps its error and the others go."""
 
         def send(events):
-            events.mapped(lambda e: e._qualiopi_settings_surveys(kind))._qualiopi_check_sendable()
+            surveys = self.env["survey.survey"].union(
+                *(event._qualiopi_settings_surveys(kind) for event in events)
+            )
+            surveys._qualiopi_check_sendable()
             return events._qualiopi_send(kind)
 
         return self._qualiopi_each_in_savepoint(

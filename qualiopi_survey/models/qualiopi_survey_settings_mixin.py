@@ -191,6 +191,8 @@ class QualiopiSurveySettingsMixin(models.AbstractModel):
         that fails (its configuration, an email that cannot be rendered, a
         database error) is rolled back whole and ``on_error(record, error)``
         records why; the others are sent."""
+        if not self:
+            return self.env["survey.user_input"]
         try:
             with self.env.cr.savepoint():
                 return send(self)
