@@ -22,15 +22,15 @@ class TestComplaintToMediation(CrossAddonCase, QualiopiSurveyCommon, MediationCo
     def _mails_to(self, partner, model):
         return self._new_mails.filtered(lambda m: partner in m.recipient_ids and m.model == model)
 
+    def _save_action_form(self, action, user):
+        """The record a window action's form saves, as ``user`` fills it."""
+        model = self.env[action["res_model"]].with_user(user).with_context(**action["context"])
+        return Form(model).save().with_context(**action["context"])
+
     def _send_answer(self, complaint):
         """The answer as staff send it: the register's composer."""
         action = complaint.with_user(self.user_qualiopi).action_qualiopi_send_response()
-        composer = Form(
-            self.env["mail.compose.message"]
-            .with_user(self.user_qualiopi)
-            .with_context(**action["context"])
-        ).save()
-        composer.with_context(**action["context"]).action_send_mail()
+        self._save_action_form(action, self.user_qualiopi).action_send_mail()
 
     def test_complaint_survey_difficulty_mediation_report(self):
         self._set_mediator()
@@ -105,11 +105,7 @@ class TestComplaintToMediation(CrossAddonCase, QualiopiSurveyCommon, MediationCo
         # 4. Still unresolved: the manager refers the complaint to the mediator.
         with freeze_time("2026-03-20 10:00:00"):
             action = complaint.with_user(self.user_manager).action_qualiopi_refer_to_mediation()
-            referral = Form(
-                self.env["qualiopi.mediation.referral"]
-                .with_user(self.user_manager)
-                .with_context(**action["context"])
-            ).save()
+            referral = self._save_action_form(action, self.user_manager)
         self.assertEqual(referral.ticket_id, complaint)
         self.assertEqual(referral.mediator_id, self.mediator)
         self.assertEqual(str(referral.referral_date), "2026-03-20")
@@ -126,18 +122,13 @@ class TestComplaintToMediation(CrossAddonCase, QualiopiSurveyCommon, MediationCo
         self.assertEqual(self.session.qualiopi_ticket_ids, complaint | difficulty)
         self.assertEqual(self.session.qualiopi_ticket_count, 2)
         with freeze_time("2026-04-30 10:00:00"):
-            wizard = (
-                self.env["qualiopi.indicator31.report"]
-                .with_user(self.user_manager)
-                .create(
-                    {
-                        "date_from": "2026-03-01",
-                        "date_to": "2026-03-31",
-                        "company_id": self.company.id,
-                        "event_ids": [(6, 0, self.session.ids)],
-                    }
-                )
-            )
+            # The wizard as the manager fills it: the period and the sample.
+            form = Form(self.env["qualiopi.indicator31.report"].with_user(self.user_manager))
+            form.date_from = "2026-03-01"
+            form.date_to = "2026-03-31"
+            form.event_ids.add(self.session)
+            wizard = form.save()
+            self.assertEqual(wizard.company_id, self.company)
             html = (
                 self.env["ir.actions.report"]
                 .with_user(self.user_manager)
