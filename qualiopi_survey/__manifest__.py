@@ -25,6 +25,7 @@
         "views/event_registration_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/qualiopi_funder_contact_views.xml",
+        "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "views/qualiopi_survey_menus.xml",
         "report/qualiopi_indicator31_templates.xml",

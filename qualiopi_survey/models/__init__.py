@@ -2,6 +2,7 @@ from . import survey_survey
 from . import survey_question
 from . import survey_user_input
 from . import survey_user_input_line
+from . import qualiopi_survey_settings_mixin
 from . import event_type
 from . import event_event
 from . import event_registration

@@ -5,9 +5,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from .event_type import check_qualiopi_delays, check_qualiopi_surveys
+from .qualiopi_survey_settings_mixin import KIND_SURVEYS, SETTINGS
 
 _logger = logging.getLogger(__name__)
 
@@ -17,87 +16,13 @@ _logger = logging.getLogger(__name__)
 # past sessions.
 CATCH_UP_DAYS = 7
 ATTENDEE_STATES = ("open", "done")
-# Settings copied from the course (event type) to its sessions.
-TYPE_SETTINGS = (
-    "qualiopi_hot_survey_id",
-    "qualiopi_cold_survey_id",
-    "qualiopi_client_survey_id",
-    "qualiopi_trainer_survey_id",
-    "qualiopi_cold_delay",
-    "qualiopi_reminder_count",
-    "qualiopi_reminder_1_days",
-    "qualiopi_reminder_2_days",
-)
+KIND_SENT_DATE = {"hot": "qualiopi_hot_sent_date", "cold": "qualiopi_cold_sent_date"}
 
 
 class EventEvent(models.Model):
-    _inherit = "event.event"
+    _name = "event.event"
+    _inherit = ["event.event", "qualiopi.survey.settings.mixin"]
 
-    # Configuration, from the course, overridable per session
-    qualiopi_hot_survey_id = fields.Many2one(
-        comodel_name="survey.survey",
-        string="End-of-session survey",
-        domain=[("qualiopi_purpose", "=", "hot")],
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    qualiopi_cold_survey_id = fields.Many2one(
-        comodel_name="survey.survey",
-        string="Follow-up survey",
-        domain=[("qualiopi_purpose", "=", "cold")],
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    qualiopi_client_survey_id = fields.Many2one(
-        comodel_name="survey.survey",
-        string="Client company survey",
-        domain=[("qualiopi_purpose", "=", "client")],
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    qualiopi_trainer_survey_id = fields.Many2one(
-        comodel_name="survey.survey",
-        string="Trainer survey",
-        domain=[("qualiopi_purpose", "=", "trainer")],
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    qualiopi_cold_delay = fields.Integer(
-        string="Follow-up delay (days)",
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    qualiopi_reminder_count = fields.Integer(
-        string="Reminders",
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    qualiopi_reminder_1_days = fields.Integer(
-        string="First reminder (days)",
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    qualiopi_reminder_2_days = fields.Integer(
-        string="Second reminder (days)",
-        compute="_compute_qualiopi_survey_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
     qualiopi_trainer_partner_id = fields.Many2one(
         comodel_name="res.partner", string="Trainer", tracking=True, index=True
     )
@@ -155,17 +80,11 @@ class EventEvent(models.Model):
 
     @api.depends("event_type_id")
     def _compute_qualiopi_survey_settings(self):
-        for event in self:
-            source = event.event_type_id
-            if not source:
-                if not event.qualiopi_cold_delay:
-                    event.qualiopi_cold_delay = 60
-                    event.qualiopi_reminder_count = 2
-                    event.qualiopi_reminder_1_days = 3
-                    event.qualiopi_reminder_2_days = 7
-                continue
-            for name in TYPE_SETTINGS:
-                event[name] = source[name]
+        return super()._compute_qualiopi_survey_settings()
+
+    def _qualiopi_settings_source(self):
+        self.ensure_one()
+        return self.event_type_id or self.company_id
 
     @api.depends("date_end", "qualiopi_cold_delay")
     def _compute_qualiopi_cold_due_date(self):
@@ -197,7 +116,9 @@ class EventEvent(models.Model):
             ("qualiopi_purpose", "in", ("hot", "cold")),
             ("qualiopi_invitation_date", "!=", False),
         ]
-        Answer = self.env["survey.user_input"].sudo()
+        # Stored, so computed as superuser: every answer of the session counts,
+        # whoever triggers the computation.
+        Answer = self.env["survey.user_input"]
         invited, answered, scored = {}, {}, {}
         # One grouped query: invited, answered, and the satisfaction of the
         # answers that carry a score.
@@ -218,32 +139,12 @@ class EventEvent(models.Model):
             event.qualiopi_satisfaction_avg = round(scored.get(event) or 0.0, 1)
 
     # ------------------------------------------------------------------
-    # Constraints and CRUD
+    # CRUD
     # ------------------------------------------------------------------
-
-    @api.constrains(
-        "qualiopi_cold_delay",
-        "qualiopi_reminder_count",
-        "qualiopi_reminder_1_days",
-        "qualiopi_reminder_2_days",
-    )
-    def _check_qualiopi_survey_delays(self):
-        for event in self:
-            check_qualiopi_delays(event)
-
-    @api.constrains(
-        "qualiopi_hot_survey_id",
-        "qualiopi_cold_survey_id",
-        "qualiopi_client_survey_id",
-        "qualiopi_trainer_survey_id",
-    )
-    def _check_qualiopi_surveys(self):
-        for event in self:
-            check_qualiopi_surveys(event)
 
     def write(self, vals):
         # New survey settings: the cron tries the session again.
-        if set(vals) & set(TYPE_SETTINGS):
+        if set(vals) & set(SETTINGS):
             vals = dict(vals, qualiopi_survey_error=False)
         return super().write(vals)
 
@@ -254,13 +155,11 @@ class EventEvent(models.Model):
     def action_qualiopi_send_hot_survey(self):
         """Send the end-of-session surveys now: the cron's path, on demand."""
         self._qualiopi_check_can_send("hot")
-        answers = self._qualiopi_send_end_of_session()
-        return self._qualiopi_notify_sent(answers)
+        return self._qualiopi_notify_sent(self._qualiopi_send("hot"))
 
     def action_qualiopi_send_cold_survey(self):
         self._qualiopi_check_can_send("cold")
-        answers = self._qualiopi_send_follow_up()
-        return self._qualiopi_notify_sent(answers)
+        return self._qualiopi_notify_sent(self._qualiopi_send("cold"))
 
     def action_view_qualiopi_survey_inputs(self):
         self.ensure_one()
@@ -272,24 +171,17 @@ class EventEvent(models.Model):
         return action
 
     def _qualiopi_notify_sent(self, answers):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if answers else "warning",
-                "message": self.env._(
-                    "%(count)s invitation(s) sent. Attendees already invited are not "
-                    "invited again.",
-                    count=len(answers),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self._qualiopi_notification(
+            answers,
+            self.env._(
+                "%(count)s invitation(s) sent. Attendees already invited are not invited again.",
+                count=len(answers),
+            ),
+        )
 
     def _qualiopi_check_can_send(self, kind):
         """Raise a clear error when this session's surveys cannot be sent."""
-        if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_user"):
-            raise UserError(self.env._("Only a Qualiopi user can send surveys."))
+        self._qualiopi_check_sender()
         now = fields.Datetime.now()
         for event in self:
             if not event.date_end:
@@ -309,17 +201,9 @@ class EventEvent(models.Model):
                         date=fields.Datetime.to_string(event.date_end),
                     )
                 )
-            if kind == "hot":
-                surveys = (
-                    event.qualiopi_hot_survey_id
-                    | event.qualiopi_client_survey_id
-                    | event.qualiopi_trainer_survey_id
-                )
-                missing = not event.qualiopi_hot_survey_id
-            else:
-                surveys = event.qualiopi_cold_survey_id
-                missing = not surveys
-            if missing:
+            # The end-of-session survey is the one the button is for; the
+            # client and trainer ones go with it when set.
+            if not event[KIND_SURVEYS[kind][0]]:
                 raise UserError(
                     self.env._(
                         "Choose the %(kind)s survey of the session %(event)s (or of "
@@ -330,7 +214,7 @@ class EventEvent(models.Model):
                         event=event.display_name,
                     )
                 )
-            surveys._qualiopi_check_sendable()
+            event._qualiopi_settings_surveys(kind)._qualiopi_check_sendable()
 
     # ------------------------------------------------------------------
     # Sending
@@ -340,128 +224,78 @@ class EventEvent(models.Model):
         """Registrations that attend: confirmed or attended, never cancelled."""
         return self.registration_ids.filtered(lambda r: r.state in ATTENDEE_STATES)
 
-    def _qualiopi_client_partners(self):
+    def _qualiopi_recipients(self, survey_field):
+        """(partner, email, registration) of each person of this session
+        invited to its ``survey_field``: the attendees, else the client
+        companies of the attendees, or the trainer (those with an email)."""
         self.ensure_one()
-        partners = self._qualiopi_attendees().partner_id.commercial_partner_id
-        return partners.filtered(lambda p: p.is_company and p.email)
-
-    def _qualiopi_invite_registrations(self, survey_field):
-        """Invite every attendee of these sessions to their ``survey_field``.
-
-        Set-based: one search finds who is already invited; the unique
-        constraint on (registration, survey) guarantees it at database level.
-        """
-        Answer = self.env["survey.user_input"]
-        events = self.filtered(survey_field)
-        registrations = events._qualiopi_attendees()
-        if not registrations:
-            return Answer
-        done = set(
-            Answer.sudo()
-            .search(
-                [
-                    ("event_registration_id", "in", registrations.ids),
-                    ("survey_id", "in", events[survey_field].ids),
-                ]
-            )
-            .mapped(lambda a: (a.event_registration_id.id, a.survey_id.id))
-        )
-        answers = Answer
-        skipped = {}
-        for event in events:
-            survey = event[survey_field]
-            for registration in event._qualiopi_attendees():
-                if (registration.id, survey.id) in done:
-                    continue
-                email = registration.email or registration.partner_id.email
-                if not email:
-                    skipped.setdefault(event, []).append(registration.name or "?")
-                    continue
-                partner = registration.partner_id
-                extra = {"partner_id": partner.id} if partner and not partner.email else {}
-                answers |= survey._create_answer(
-                    partner=partner if partner.email else False,
-                    email=email,
-                    check_attempts=False,
-                    event_id=event.id,
-                    event_registration_id=registration.id,
-                    company_id=event.company_id.id,
-                    **extra,
+        if survey_field == "qualiopi_client_survey_id":
+            partners = self._qualiopi_attendees().partner_id.commercial_partner_id
+            partners = partners.filtered("is_company")
+        elif survey_field == "qualiopi_trainer_survey_id":
+            partners = self.qualiopi_trainer_partner_id
+        else:
+            return [
+                (
+                    registration.partner_id,
+                    registration.email or registration.partner_id.email,
+                    registration,
                 )
-        answers._qualiopi_send_invitations()
-        events._qualiopi_log_sending(answers, skipped, survey_field)
+                for registration in self._qualiopi_attendees()
+            ]
+        no_registration = self.env["event.registration"]
+        return [(partner, partner.email, no_registration) for partner in partners.filtered("email")]
+
+    def _qualiopi_send(self, kind):
+        """Invite, once, those of these sessions due the surveys of ``kind``
+        (``hot``: end of session, ``cold``: follow-up), then note it on each
+        session and record the first sending. One search for all the sessions
+        finds who is already invited (``_qualiopi_invite_once``)."""
+        invitations, skipped = [], {}
+        for survey_field in KIND_SURVEYS[kind]:
+            for event in self.filtered(survey_field):
+                for partner, email, registration in event._qualiopi_recipients(survey_field):
+                    if not email:
+                        skipped.setdefault(event, []).append(registration.name or "?")
+                        continue
+                    invitations.append(
+                        {
+                            "survey": event[survey_field],
+                            "partner": partner,
+                            "email": email,
+                            "event_id": event.id,
+                            "event_registration_id": registration.id,
+                            "company_id": event.company_id.id,
+                        }
+                    )
+        answers = self.env["survey.user_input"]._qualiopi_invite_once(invitations)
+        self._qualiopi_log_sending(answers, skipped)
+        self._qualiopi_mark_sent(KIND_SENT_DATE[kind])
         return answers
 
-    def _qualiopi_invite_partners(self, survey_field, partners_getter):
-        """Invite contacts of the session (client companies, trainer), once."""
-        Answer = self.env["survey.user_input"]
-        answers = Answer
-        for event in self.filtered(survey_field):
-            survey = event[survey_field]
-            partners = partners_getter(event).filtered("email")
-            if not partners:
-                continue
-            invited = (
-                Answer.sudo()
-                .search(
-                    [
-                        ("event_id", "=", event.id),
-                        ("survey_id", "=", survey.id),
-                        ("event_registration_id", "=", False),
-                        ("partner_id", "in", partners.ids),
-                    ]
-                )
-                .partner_id
-            )
-            for partner in partners - invited:
-                answers |= survey._create_answer(
-                    partner=partner,
-                    check_attempts=False,
-                    event_id=event.id,
-                    company_id=event.company_id.id,
-                )
-        answers._qualiopi_send_invitations()
-        self._qualiopi_log_sending(answers, {}, survey_field)
-        return answers
-
-    def _qualiopi_log_sending(self, answers, skipped, survey_field):
+    def _qualiopi_log_sending(self, answers, skipped):
         """One note per session on its chatter: who was invited, who was not."""
         bodies = {}
-        label = self._fields[survey_field].get_description(self.env)["string"]
         for event in self:
             sent = answers.filtered(lambda a, e=event: a.event_id == e)
-            missing = skipped.get(event)
-            if not sent and not missing:
-                continue
-            body = Markup("<p>%s</p>") % self.env._(
-                "%(survey)s: %(count)s invitation(s) sent.",
-                survey=label,
-                count=len(sent),
+            body = Markup().join(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "%(survey)s: %(count)s invitation(s) sent.",
+                    survey=survey.title,
+                    count=len(sent.filtered(lambda a, s=survey: a.survey_id == s)),
+                )
+                for survey in sent.survey_id
             )
-            if missing:
+            if skipped.get(event):
                 body += Markup("<p>%s</p>") % self.env._(
                     "Not invited, no email address: %(names)s.",
-                    names=", ".join(missing),
+                    names=", ".join(skipped[event]),
                 )
-            bodies[event.id] = body
+            if body:
+                bodies[event.id] = body
         if bodies:
             self.filtered(lambda e: e.id in bodies)._message_log_batch(bodies=bodies)
-
-    def _qualiopi_send_end_of_session(self):
-        answers = self._qualiopi_invite_registrations("qualiopi_hot_survey_id")
-        answers |= self._qualiopi_invite_partners(
-            "qualiopi_client_survey_id", lambda e: e._qualiopi_client_partners()
-        )
-        answers |= self._qualiopi_invite_partners(
-            "qualiopi_trainer_survey_id", lambda e: e.qualiopi_trainer_partner_id
-        )
-        self._qualiopi_mark_sent("qualiopi_hot_sent_date")
-        return answers
-
-    def _qualiopi_send_follow_up(self):
-        answers = self._qualiopi_invite_registrations("qualiopi_cold_survey_id")
-        self._qualiopi_mark_sent("qualiopi_cold_sent_date")
-        return answers
 
     def _qualiopi_mark_sent(self, date_field):
         """Record the first sending; a sending that went through also clears
@@ -470,31 +304,20 @@ class EventEvent(models.Model):
         self.filtered(lambda e: not e[date_field]).write({date_field: fields.Datetime.now()})
         self.filtered("qualiopi_survey_error").write({"qualiopi_survey_error": False})
 
-    def _qualiopi_cron_send(self, method):
-        """Send session by session, each in its own savepoint: one session
-        that fails (its configuration, an email that cannot be rendered, a
-        database error) is rolled back whole, its error is recorded on it, and
-        the cron goes on with the others."""
-        answers = self.env["survey.user_input"]
-        for event in self:
-            surveys = (
-                event.qualiopi_hot_survey_id
-                | event.qualiopi_client_survey_id
-                | event.qualiopi_trainer_survey_id
-                if method == "_qualiopi_send_end_of_session"
-                else event.qualiopi_cold_survey_id
+    def _qualiopi_cron_send(self, kind):
+        """Send all the due sessions at once; when that fails, session by
+        session, so that the failing one keeps its error and the others go."""
+
+        def send(events):
+            surveys = self.env["survey.survey"].union(
+                *(event._qualiopi_settings_surveys(kind) for event in events)
             )
-            try:
-                with self.env.cr.savepoint():
-                    surveys._qualiopi_check_sendable()
-                    answers |= getattr(event, method)()
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                # Another transaction holds the session: the whole cron is
-                # retried later, this is no error of the session.
-                raise
-            except Exception as error:  # noqa: BLE001 - any error stays on its session
-                event._qualiopi_record_survey_error(error)
-        return answers
+            surveys._qualiopi_check_sendable()
+            return events._qualiopi_send(kind)
+
+        return self._qualiopi_each_in_savepoint(
+            send, lambda event, error: event._qualiopi_record_survey_error(error)
+        )
 
     def _qualiopi_record_survey_error(self, error):
         """Store why the session's surveys were not sent, on the session (the
@@ -504,11 +327,13 @@ class EventEvent(models.Model):
             message = str(error)
             _logger.warning("Qualiopi surveys of %s not sent: %s", self.display_name, message)
         else:
+            # Apart from the call, which the translation extractor reads.
+            error_text = f"{type(error).__name__}: {error}"
             message = self.env._(
                 "Unexpected error while sending the surveys (%(error)s). The "
                 "session was left as it was; fix it, then send its surveys "
                 "with the buttons.",
-                error=f"{type(error).__name__}: {error}",
+                error=error_text,
             )
             _logger.exception("Qualiopi surveys of %s not sent", self.display_name)
         self.write({"qualiopi_survey_error": message})
@@ -534,7 +359,7 @@ class EventEvent(models.Model):
                 ("qualiopi_trainer_survey_id", "!=", False),
             ]
         )
-        ended._qualiopi_cron_send("_qualiopi_send_end_of_session")
+        ended._qualiopi_cron_send("hot")
         follow_up = self.search(
             [
                 *common,
@@ -544,7 +369,7 @@ class EventEvent(models.Model):
                 ("qualiopi_cold_due_date", ">=", since),
             ]
         )
-        follow_up._qualiopi_cron_send("_qualiopi_send_follow_up")
+        follow_up._qualiopi_cron_send("cold")
         self.env["survey.user_input"]._qualiopi_cron_reminders()
         self.env["res.company"].search([])._qualiopi_cron_funder_surveys()
         return True

@@ -1,4 +1,8 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
+
+from .survey_survey import PURPOSE_STAKEHOLDER
 
 
 class HelpdeskTicket(models.Model):
@@ -48,8 +52,10 @@ class HelpdeskTicket(models.Model):
         "qualiopi_survey_input_ids.qualiopi_satisfaction",
     )
     def _compute_qualiopi_handling_satisfaction(self):
+        # Stored, so computed as superuser: the score shows to whoever reads
+        # the ticket, though only survey officers read the answers.
         for ticket in self:
-            answers = ticket.sudo().qualiopi_survey_input_ids
+            answers = ticket.qualiopi_survey_input_ids
             done = answers.filtered(lambda a: a.state == "done" and a.qualiopi_is_scored)
             ticket.qualiopi_handling_satisfaction = done[:1].qualiopi_satisfaction
             ticket.qualiopi_handling_survey_state = (
@@ -75,32 +81,62 @@ class HelpdeskTicket(models.Model):
     def _qualiopi_invite_complaint_survey(self):
         """Invite the complainants of closed complaints to appraise the handling,
         once per complaint (company setting)."""
-        Answer = self.env["survey.user_input"]
-        answers = Answer
-        for ticket in self:
-            company = ticket.company_id
-            survey = company.qualiopi_complaint_survey_id
-            partner = ticket.partner_id
-            email = partner.email or ticket.partner_email
-            if not (company.qualiopi_complaint_survey_on_close and survey and email):
-                continue
-            if Answer.sudo().search_count(
-                [("helpdesk_ticket_id", "=", ticket.id), ("survey_id", "=", survey.id)],
-                limit=1,
-            ):
-                continue
-            extra = {"partner_id": partner.id} if partner and not partner.email else {}
-            answers |= survey.sudo()._create_answer(
-                partner=partner if partner.email else False,
-                email=email,
-                check_attempts=False,
-                helpdesk_ticket_id=ticket.id,
-                event_id=ticket.event_id.id,
-                company_id=company.id,
-                **extra,
+        # sudo: the invitation follows the closing, which the ticket's rules
+        # allowed (write), whatever the closer's survey rights.
+        return self.env["survey.user_input"]._qualiopi_invite_once(
+            [
+                {
+                    "survey": ticket.company_id.qualiopi_complaint_survey_id.sudo(),
+                    "partner": ticket.partner_id,
+                    "email": ticket.partner_id.email or ticket.partner_email,
+                    "helpdesk_ticket_id": ticket.id,
+                    "event_id": ticket.event_id.id,
+                    "company_id": ticket.company_id.id,
+                }
+                for ticket in self
+                if ticket.company_id.qualiopi_complaint_survey_on_close
+                and ticket.company_id.qualiopi_complaint_survey_id
+                and (ticket.partner_id.email or ticket.partner_email)
+            ]
+        )
+
+    @api.model
+    def _qualiopi_difficulty_values(self, answer, reason):
+        """The values of the difficulty that a survey answer opens: its
+        respondent, session and registration, the reason and the free text."""
+        partner = answer.partner_id
+        body = Markup("<p>%s</p>") % reason
+        texts = [
+            (line.question_id.title, line.value_text_box or line.value_char_box)
+            for line in answer.user_input_line_ids
+            if line.answer_type in ("text_box", "char_box")
+            and (line.value_text_box or line.value_char_box)
+        ]
+        if texts:
+            body += Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li><b>%s</b> %s</li>") % (title, text) for title, text in texts
             )
-        answers._qualiopi_send_invitations()
-        return answers
+        values = {
+            "name": self.env._(
+                "Satisfaction alert: %(survey)s - %(respondent)s",
+                survey=answer.survey_id.title,
+                respondent=partner.name or answer.email or answer.nickname or "?",
+            ),
+            "description": body,
+            "qualiopi_nature": "difficulty",
+            "stakeholder_type": PURPOSE_STAKEHOLDER.get(answer.qualiopi_purpose) or "other",
+            "partner_id": partner.id,
+            "event_id": answer.event_id.id,
+            "event_registration_id": answer.event_registration_id.id,
+            "qualiopi_user_input_id": answer.id,
+            "received_date": fields.Datetime.now(),
+            "user_id": (answer.event_id.user_id or answer.helpdesk_ticket_id.user_id).id,
+        }
+        if answer.company_id:
+            values["company_id"] = answer.company_id.id
+        if not partner:
+            values.update(partner_email=answer.email, partner_name=answer.nickname)
+        return values
 
     def action_view_qualiopi_survey_input(self):
         self.ensure_one()

@@ -12,6 +12,9 @@ class QualiopiEvidencePack(models.Model):
         files = super()._qualiopi_pack_session_files(event, tickets)
         if not event:
             return files
+        # sudo: the pack's requester was checked (a Qualiopi user of the
+        # pack's company, _qualiopi_check_requester); the pack shows every
+        # answer of the session, as the audit report does.
         UserInput = self.env["survey.user_input"].sudo()
         answers = UserInput.search(
             [("event_id", "=", event.id), ("test_entry", "=", False)], order="survey_id, id"

@@ -3,13 +3,13 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "qualiopi.survey.settings.mixin"]
 
     qualiopi_alert_threshold = fields.Integer(
         string="Low satisfaction alert (/100)",
@@ -49,6 +49,9 @@ class ResCompany(models.Model):
     def _qualiopi_funders(self, year):
         """Funders of the attendees of the company's sessions ended in ``year``."""
         self.ensure_one()
+        # sudo: all the company's sessions count, whatever the sender's event
+        # rights (checked by the caller: a Qualiopi user, or the cron); only
+        # the funders are used.
         registrations = (
             self.env["event.registration"]
             .sudo()
@@ -62,39 +65,30 @@ class ResCompany(models.Model):
                 ]
             )
         )
-        return registrations.qualiopi_funder_partner_id.filtered("email")
+        return registrations.qualiopi_funder_partner_id.filtered("email").with_env(self.env)
 
     def _qualiopi_send_funder_survey(self, year):
         """Invite the year's funders to the funder survey, once per funder."""
-        Answer = self.env["survey.user_input"]
-        answers = Answer
-        for company in self:
-            survey = company.qualiopi_funder_survey_id
-            if not survey:
-                continue
-            survey._qualiopi_check_sendable()
-            funders = company._qualiopi_funders(year)
-            invited = (
-                Answer.sudo()
-                .search(
-                    [
-                        ("company_id", "=", company.id),
-                        ("survey_id", "=", survey.id),
-                        ("qualiopi_year", "=", year),
-                    ]
-                )
-                .partner_id
-            )
-            for funder in funders - invited:
-                answers |= survey.sudo()._create_answer(
-                    partner=funder,
-                    check_attempts=False,
-                    qualiopi_year=year,
-                    company_id=company.id,
-                )
-            if company.qualiopi_funder_survey_year < year:
-                company.qualiopi_funder_survey_year = year
-        answers._qualiopi_send_invitations()
+        surveys = self.filtered("qualiopi_funder_survey_id").qualiopi_funder_survey_id
+        surveys._qualiopi_check_sendable()
+        answers = self.env["survey.user_input"]._qualiopi_invite_once(
+            [
+                {
+                    "survey": company.qualiopi_funder_survey_id,
+                    "partner": funder,
+                    "qualiopi_year": year,
+                    "company_id": company.id,
+                }
+                for company in self.filtered("qualiopi_funder_survey_id")
+                for funder in company._qualiopi_funders(year)
+            ]
+        )
+        # sudo: the year surveyed is the sending's bookkeeping on the company,
+        # which only administrators may write; the sender's right was checked
+        # (a Qualiopi user's button, or the cron).
+        self.filtered(
+            lambda c: c.qualiopi_funder_survey_id and c.qualiopi_funder_survey_year < year
+        ).sudo().write({"qualiopi_funder_survey_year": year})
         return answers
 
     def _qualiopi_cron_funder_surveys(self):
@@ -103,33 +97,26 @@ class ResCompany(models.Model):
         due = self.filtered(
             lambda c: c.qualiopi_funder_survey_id and c.qualiopi_funder_survey_year < year
         )
-        answers = self.env["survey.user_input"]
         # Company by company: one that fails is rolled back whole and tried
         # again on the next run; the others are surveyed.
-        for company in due:
-            try:
-                with self.env.cr.savepoint():
-                    answers |= company._qualiopi_send_funder_survey(year)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise
-            except Exception:  # noqa: BLE001 - any error stays on its company
-                _logger.exception("Qualiopi funder survey of %s not sent", company.name)
-        return answers
+        return due._qualiopi_each_in_savepoint(
+            lambda company: company._qualiopi_send_funder_survey(year),
+            lambda company, _error: _logger.exception(
+                "Qualiopi funder survey of %s not sent", company.name
+            ),
+        )
 
     def action_qualiopi_send_funder_survey(self):
         """Survey the funders of the previous year's sessions now."""
         self.ensure_one()
+        self._qualiopi_check_sender()
         year = fields.Date.context_today(self).year - 1
         answers = self._qualiopi_send_funder_survey(year)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if answers else "warning",
-                "message": self.env._(
-                    "%(count)s funder(s) of %(year)s invited to the funder survey.",
-                    count=len(answers),
-                    year=year,
-                ),
-            },
-        }
+        return self._qualiopi_notification(
+            answers,
+            self.env._(
+                "%(count)s funder(s) of %(year)s invited to the funder survey.",
+                count=len(answers),
+                year=year,
+            ),
+        )

@@ -52,12 +52,11 @@ class SurveySurvey(models.Model):
                 survey.question_ids.filtered("is_qualiopi_satisfaction")
             )
 
-    def _qualiopi_check_sendable(self):
-        """Raise a clear error when a survey cannot serve as a Qualiopi survey."""
+    def _qualiopi_check_satisfaction_questions(self):
+        """Raise when a survey has no question to score its answers."""
         for survey in self:
-            survey.check_validity()
             if not survey.question_ids.filtered("is_qualiopi_satisfaction"):
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "The survey %(survey)s has no satisfaction question: mark at "
                         "least one scale or scored choice question as 'Qualiopi "
@@ -65,6 +64,12 @@ class SurveySurvey(models.Model):
                         survey=survey.display_name,
                     )
                 )
+
+    def _qualiopi_check_sendable(self):
+        """Raise a clear error when a survey cannot serve as a Qualiopi survey."""
+        for survey in self:
+            survey.check_validity()
+            survey._qualiopi_check_satisfaction_questions()
             if survey.access_mode == "internal":
                 raise UserError(
                     self.env._(
@@ -120,6 +125,8 @@ class SurveySurvey(models.Model):
         its token is the invitation."""
         self.ensure_one()
         if self.qualiopi_purpose and invite_token:
+            # sudo: the respondent (a visitor on the token link) reads no
+            # answer; only whether this invitation was completed is counted.
             spent = (
                 self.env["survey.user_input"]
                 .sudo()

@@ -1,15 +1,19 @@
 import datetime
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
-from .survey_survey import PURPOSE_STAKEHOLDER
-
-DEFAULT_REMINDER_DAYS = (3, 7)
+# What tells invitations apart, by their first link: a registration, a
+# complaint, a funder's year, else a contact of a session.
+INVITATION_KEYS = (
+    ("event_registration_id",),
+    ("helpdesk_ticket_id",),
+    ("qualiopi_year", "company_id", "partner_id"),
+    ("event_id", "partner_id"),
+)
 
 
 class SurveyUserInput(models.Model):
@@ -266,16 +270,9 @@ class SurveyUserInput(models.Model):
                 ("qualiopi_user_input_id.survey_id", "=", self.survey_id.id),
                 ("qualiopi_user_input_id.invite_token", "=", self.invite_token),
             ]
+        # sudo: the respondent completing the survey cannot read the
+        # register; only whether this invitation already opened one is known.
         return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
-
-    def _qualiopi_free_text(self):
-        self.ensure_one()
-        return [
-            (line.question_id.title, line.value_text_box or line.value_char_box)
-            for line in self.user_input_line_ids
-            if line.answer_type in ("text_box", "char_box")
-            and (line.value_text_box or line.value_char_box)
-        ]
 
     def _qualiopi_open_difficulty(self, reason):
         """The difficulty this answer opened in the register, created once.
@@ -284,40 +281,19 @@ class SurveyUserInput(models.Model):
         is posted on the existing difficulty instead of opening another one.
         """
         self.ensure_one()
+        # sudo: the respondent completing the survey (a visitor, a portal
+        # user) opens it, or a Qualiopi user flagging the answer (checked by
+        # the actions); its links come from the invitation, not from the
+        # respondent, and what they wrote is escaped into the description.
         Ticket = self.env["helpdesk.ticket"].sudo()
         existing = Ticket.search([("qualiopi_user_input_id", "=", self.id)], limit=1)
         if existing:
             existing.message_post(body=reason, subtype_xmlid="mail.mt_note")
             return existing
         answer = self.sudo()
-        partner = answer.partner_id
-        body = Markup("<p>%s</p>") % reason
-        texts = answer._qualiopi_free_text()
-        if texts:
-            body += Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li><b>%s</b> %s</li>") % (title, text) for title, text in texts
-            )
-        values = {
-            "name": self.env._(
-                "Satisfaction alert: %(survey)s - %(respondent)s",
-                survey=answer.survey_id.title,
-                respondent=partner.name or answer.email or answer.nickname or "?",
-            ),
-            "description": body,
-            "qualiopi_nature": "difficulty",
-            "stakeholder_type": PURPOSE_STAKEHOLDER.get(answer.qualiopi_purpose) or "other",
-            "partner_id": partner.id,
-            "event_id": answer.event_id.id,
-            "event_registration_id": answer.event_registration_id.id,
-            "qualiopi_user_input_id": answer.id,
-            "received_date": fields.Datetime.now(),
-            "user_id": (answer.event_id.user_id or answer.helpdesk_ticket_id.user_id).id,
-        }
-        if answer.company_id:
-            values["company_id"] = answer.company_id.id
-        if not partner:
-            values.update(partner_email=answer.email, partner_name=answer.nickname)
-        ticket = Ticket.with_context(qualiopi_no_auto_ack=True).create(values)
+        ticket = Ticket.with_context(qualiopi_no_auto_ack=True).create(
+            Ticket._qualiopi_difficulty_values(answer, reason)
+        )
         answer.message_post(
             body=self.env._(
                 "Difficulty %(ticket)s opened in the Qualiopi register.",
@@ -368,13 +344,11 @@ class SurveyUserInput(models.Model):
     # ------------------------------------------------------------------
 
     def _qualiopi_reminder_days(self):
-        """Days after the invitation of each reminder (at most two)."""
+        """Days after the invitation of each reminder: the session's settings,
+        else the company's (complainants, funders)."""
         self.ensure_one()
-        event = self.event_id
-        if event:
-            days = [event.qualiopi_reminder_1_days, event.qualiopi_reminder_2_days]
-            return [d for d in days[: event.qualiopi_reminder_count] if d > 0]
-        return list(DEFAULT_REMINDER_DAYS)
+        settings = self.event_id or self.company_id or self.env.company
+        return settings._qualiopi_reminder_days()
 
     def _qualiopi_next_reminder(self, count, invitation_date):
         days = self._qualiopi_reminder_days()
@@ -391,10 +365,80 @@ class SurveyUserInput(models.Model):
         if not self:
             return self.env["mail.mail"]
         template = self.env.ref(template_xmlid)
+        # sudo: the sending was allowed before (a Qualiopi user's button, the
+        # closing of a complaint, the cron); posting the email on each answer
+        # needs rights on answers that the one who triggered it may not hold.
         return self.sudo().message_mail_with_source(
             template,
             email_layout_xmlid="mail.mail_notification_light",
         )
+
+    @api.model
+    def _qualiopi_invitation_key(self, row):
+        """What tells one invitation from another (``row``: its values, ids),
+        as the unique constraints and indexes of init() do."""
+        for names in INVITATION_KEYS:
+            if row.get(names[0]):
+                return (row["survey_id"], *(row.get(name) or False for name in names))
+        return None
+
+    @api.model
+    def _qualiopi_invite_once(self, invitations):
+        """Create and send the invitations not sent yet, for every path (end of
+        session, follow-up, contacts of a session, funders, complainants): one
+        search finds those already sent, for all the sessions at once.
+
+        ``invitations``: dicts of ``survey`` and ``partner`` (records), ``email``
+        (when the partner has none) and the answer's links (ids).
+        """
+        rows = [
+            {
+                **{k: v for k, v in invitation.items() if k not in ("survey", "partner", "email")},
+                "survey_id": invitation["survey"].id,
+                "partner_id": invitation["partner"].id,
+            }
+            for invitation in invitations
+        ]
+        if not rows:
+            return self.browse()
+        link_domains = [
+            [(names[0], "in", list({row[names[0]] for row in rows if row.get(names[0])}))]
+            for names in INVITATION_KEYS
+            if any(row.get(names[0]) for row in rows)
+        ]
+        # sudo: whoever sends (a Qualiopi user, the cron) must see every
+        # invitation already sent to skip it, even those they cannot read;
+        # only their links are read.
+        existing = self.sudo().search(
+            expression.AND(
+                [
+                    [("survey_id", "in", list({row["survey_id"] for row in rows}))],
+                    expression.OR(link_domains),
+                ]
+            )
+        )
+        link_fields = ["survey_id", *{name for names in INVITATION_KEYS for name in names}]
+        done = {self._qualiopi_invitation_key(row) for row in existing.read(link_fields, load=None)}
+        answers = self.browse()
+        for invitation, row in zip(invitations, rows, strict=True):
+            key = self._qualiopi_invitation_key(row)
+            if key in done:
+                continue
+            done.add(key)
+            partner = invitation["partner"]
+            links = {k: v for k, v in row.items() if k != "survey_id" and v}
+            if partner.email:
+                links.pop("partner_id")
+            # A contact without email keeps the answer, the email goes to the
+            # address given for them (a registration's, a complaint's).
+            answers |= invitation["survey"]._create_answer(
+                partner=partner if partner.email else False,
+                email=invitation.get("email") or partner.email,
+                check_attempts=False,
+                **links,
+            )
+        answers._qualiopi_send_invitations()
+        return answers
 
     def _qualiopi_send_invitations(self):
         """Send the invitation of new answers, schedule their reminders."""

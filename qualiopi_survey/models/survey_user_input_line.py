@@ -25,6 +25,9 @@ class SurveyUserInputLine(models.Model):
                         "open a difficulty in the register."
                     )
                 )
+            # sudo: the flag is read-only for everyone, set here once the
+            # Qualiopi user's right was checked (survey officers cannot write
+            # answer lines).
             line.sudo().qualiopi_flagged = True
             text = line.value_text_box or line.value_char_box or line.display_name
             tickets |= line.user_input_id._qualiopi_open_difficulty(

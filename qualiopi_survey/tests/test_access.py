@@ -15,7 +15,7 @@ class TestAccess(QualiopiSurveyCommon):
     def setUpClass(cls):
         super().setUpClass()
         with freeze_time(SESSION_END + datetime.timedelta(hours=1)):
-            cls.answers = cls.session._qualiopi_send_end_of_session()
+            cls.answers = cls.session._qualiopi_send("hot")
         cls.hot_answer = cls.answers.filtered(lambda a: a.survey_id == cls.survey_hot)[:1]
 
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")

@@ -344,22 +344,22 @@ class TestInvitation(QualiopiSurveyCommon):
 
     @mute_logger("odoo.addons.qualiopi_survey.models.event_event")
     def test_cron_failure_midway_rolls_back_that_session_only(self):
-        """A session that fails after part of its sending (here its client
-        survey, once its attendees' answers exist) is rolled back whole; the
-        other session is surveyed in the same run."""
+        """A session that fails after part of its sending (here its emails,
+        once its answers exist) is rolled back whole; the other session is
+        surveyed in the same run."""
         bad, _registration = self._bad_session_beside()
-        EventEvent = type(self.env["event.event"])
-        invite_partners = EventEvent._qualiopi_invite_partners
+        SurveyUserInput = type(self.env["survey.user_input"])
+        send_invitations = SurveyUserInput._qualiopi_send_invitations
 
-        def failing(events, survey_field, partners_getter):
-            if bad in events:
+        def failing(answers):
+            if bad in answers.event_id:
                 raise RuntimeError("SMTP template exploded")
-            return invite_partners(events, survey_field, partners_getter)
+            return send_invitations(answers)
 
         with (
             freeze_time(AFTER_END),
             self.mock_mail_gateway(),
-            patch.object(EventEvent, "_qualiopi_invite_partners", failing),
+            patch.object(SurveyUserInput, "_qualiopi_send_invitations", failing),
         ):
             self._run_cron()
         self.assertIn("SMTP template exploded", bad.qualiopi_survey_error)

@@ -13,7 +13,7 @@ from .common import SESSION_END, QualiopiSurveyCommon
 class TestReport(QualiopiSurveyCommon):
     def test_audit_report_survey_sections(self):
         with freeze_time(SESSION_END + datetime.timedelta(hours=1)), self.mock_mail_gateway():
-            answers = self.session._qualiopi_send_end_of_session()
+            answers = self.session._qualiopi_send("hot")
             hot = answers.filtered(lambda a: a.survey_id == self.survey_hot)
             self._answer_hot(hot[0], 2, recommend="No")
             self._answer_hot(hot[1], 9)
@@ -61,7 +61,7 @@ class TestReport(QualiopiSurveyCommon):
 
     def test_xlsx_survey_sheet(self):
         with freeze_time(SESSION_END + datetime.timedelta(hours=1)), self.mock_mail_gateway():
-            answers = self.session._qualiopi_send_end_of_session()
+            answers = self.session._qualiopi_send("hot")
             self._answer_hot(answers.filtered(lambda a: a.survey_id == self.survey_hot)[0], 3)
         wizard = (
             self.env["qualiopi.indicator31.report"]

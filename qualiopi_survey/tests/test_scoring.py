@@ -37,31 +37,29 @@ class TestScoring(QualiopiSurveyCommon):
                 "is_qualiopi_satisfaction": True,
             }
         )
-        cls.q_choice = Question.create(
-            {
-                "survey_id": cls.survey.id,
-                "title": "Recommanderiez-vous ?",
-                "question_type": "simple_choice",
-                "is_qualiopi_satisfaction": True,
-                "suggested_answer_ids": [
-                    (0, 0, {"value": "Oui", "answer_score": 4}),
-                    (0, 0, {"value": "Peut-être", "answer_score": 2}),
-                    (0, 0, {"value": "Non", "answer_score": 0}),
-                ],
-            }
+
+        def scored_choice(title, question_type, scores):
+            return Question.create(
+                {
+                    "survey_id": cls.survey.id,
+                    "title": title,
+                    "question_type": question_type,
+                    "is_qualiopi_satisfaction": True,
+                    "suggested_answer_ids": [
+                        (0, 0, {"value": value, "answer_score": score}) for value, score in scores
+                    ],
+                }
+            )
+
+        cls.q_choice = scored_choice(
+            "Recommanderiez-vous ?",
+            "simple_choice",
+            [("Oui", 4), ("Peut-être", 2), ("Non", 0)],
         )
-        cls.q_multi = Question.create(
-            {
-                "survey_id": cls.survey.id,
-                "title": "Points forts",
-                "question_type": "multiple_choice",
-                "is_qualiopi_satisfaction": True,
-                "suggested_answer_ids": [
-                    (0, 0, {"value": "Contenu", "answer_score": 1}),
-                    (0, 0, {"value": "Formateur", "answer_score": 1}),
-                    (0, 0, {"value": "Lieu", "answer_score": 2}),
-                ],
-            }
+        cls.q_multi = scored_choice(
+            "Points forts",
+            "multiple_choice",
+            [("Contenu", 1), ("Formateur", 1), ("Lieu", 2)],
         )
         cls.q_unscored_scale = Question.create(
             {
