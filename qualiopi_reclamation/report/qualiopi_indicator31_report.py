@@ -1,6 +1,7 @@
 import datetime
 
 import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -385,6 +386,22 @@ class ReportIndicator31(models.AbstractModel):
         return register_mod.register_lines(Ticket, rows, names, action_references)
 
     @api.model
+    def _qualiopi_register_tbody(self, wizard, columns):
+        """The printed register's rows: written by PostgreSQL, or by Python
+        from the register's lines when the language's date format names
+        months (see register_mod.pdf_tbody_sql)."""
+        tbody = register_mod.pdf_tbody_sql(
+            self._qualiopi_tickets_env(),
+            self._qualiopi_ticket_domain(wizard),
+            self._qualiopi_tz(wizard),
+            columns_mod.pdf_columns(columns),
+        )
+        if tbody is None:
+            return columns_mod.pdf_tbody(columns, self._qualiopi_register_lines(wizard))
+        # Every cell was escaped by the query (register_mod._escaped, _labels).
+        return Markup(tbody)
+
+    @api.model
     def _qualiopi_session_data(self, wizard, event):
         """One sampled session: its records (whatever their date) with their
         handling and evidence. Other addons add keys (surveys, mediations)."""
@@ -457,14 +474,14 @@ class ReportIndicator31(models.AbstractModel):
     def _qualiopi_report_data(self, wizard):
         """Everything the PDF prints for one wizard, gathered once."""
         columns = self._qualiopi_register_columns()
-        register = self._qualiopi_register_lines(wizard)
         fmt_dt = self._qualiopi_dt_formatter(wizard)
+        figures = self._qualiopi_figures(wizard)
         return {
-            "figures": self._qualiopi_figures(wizard),
+            "figures": figures,
             "procedure": self._qualiopi_procedure_data(wizard),
-            "register": register,
+            "register_count": figures["total"],
             "register_columns": columns_mod.pdf_columns(columns),
-            "register_tbody": columns_mod.pdf_tbody(columns, register),
+            "register_tbody": self._qualiopi_register_tbody(wizard, columns),
             "sessions": [
                 self._qualiopi_session_data(wizard, event) for event in wizard.event_ids.sudo()
             ],

@@ -362,10 +362,19 @@ class TestIndicator31Report(Indicator31Common):
             "Salle &quot;B12&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; café", tbody
         )
         self.assertEqual(tbody.count('<td class="qualiopi-late">'), 4)
+        # The PDF's rows are written by PostgreSQL: the same cells, to the byte.
+        columns = self.Report._qualiopi_register_columns()
+        self.assertEqual(str(self.Report._qualiopi_register_tbody(wizard, columns)), str(tbody))
         # In French: day first; dates in both languages come from the same row.
         french = wizard.with_context(lang="fr_FR")
         self.env["res.lang"]._activate_lang("fr_FR")
         self.assertEqual(self._lines(french)[0]["received_str"], "02/03/2026 10:00")
+        French = self.Report.with_context(lang="fr_FR")
+        french_columns = French._qualiopi_register_columns()
+        self.assertEqual(
+            str(French._qualiopi_register_tbody(french, french_columns)),
+            str(columns_mod.pdf_tbody(french_columns, self._lines(french))),
+        )
 
     def test_printed_register_month_names(self):
         """A language whose date format names the month: PostgreSQL would print
