@@ -43,6 +43,8 @@ class QualiopiPublicAttempt(models.Model):
     def _qualiopi_limit(self, key):
         """The value of a limit of the public form, from the system parameters."""
         default = PUBLIC_LIMIT_DEFAULTS[key]
+        # System parameters are the administrator's; the limits are read for
+        # visitors.
         value = self.env["ir.config_parameter"].sudo().get_param(key)
         try:
             return max(int(value), 0) if value not in (None, False, "") else default
@@ -54,6 +56,7 @@ class QualiopiPublicAttempt(models.Model):
         """Whether this address or this email has used up its submissions."""
         window = self._qualiopi_limit("qualiopi_reclamation.public_window_minutes")
         since = fields.Datetime.now() - datetime.timedelta(minutes=window)
+        # Attempts are technical rows no user reads: counted for a visitor.
         attempts = self.sudo()
         if ip_address and attempts.search_count(
             [("ip_address", "=", ip_address), ("create_date", ">=", since)]
@@ -75,4 +78,5 @@ class QualiopiPublicAttempt(models.Model):
         """Attempts only matter within the window, and embed tokens expire
         after two hours: keep one day of them."""
         limit = fields.Datetime.now() - datetime.timedelta(days=1)
+        # Autovacuum of technical rows.
         self.sudo().search([("create_date", "<", limit)]).unlink()
