@@ -11,7 +11,12 @@ from . import mail_message
 from . import mail_activity
 from . import mail_scheduled_message
 from . import qualiopi_cron_mixin
+from . import qualiopi_deadline_mixin
 from . import helpdesk_ticket
+from . import helpdesk_ticket_deadline
+from . import helpdesk_ticket_evidence
+from . import helpdesk_ticket_analysis
+from . import helpdesk_ticket_contact
 from . import event_event
 from . import res_partner
 from . import qualiopi_public_attempt
