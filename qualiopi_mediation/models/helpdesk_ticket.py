@@ -88,9 +88,9 @@ class HelpdeskTicket(models.Model):
 
     @api.depends(
         "qualiopi_nature",
-        "is_founded",
+        "qualiopi_founded",
         "qualiopi_unresolved",
-        "funding_type",
+        "qualiopi_funding_type",
         "company_id.qualiopi_mediator_id",
     )
     def _compute_qualiopi_mediation_required(self):
@@ -98,9 +98,11 @@ class HelpdeskTicket(models.Model):
             complaint = ticket.qualiopi_nature == "complaint"
             ticket.qualiopi_mediation_required = bool(
                 complaint
-                and (ticket.is_founded in ("unfounded", "partly") or ticket.qualiopi_unresolved)
+                and (
+                    ticket.qualiopi_founded in ("unfounded", "partly") or ticket.qualiopi_unresolved
+                )
             )
-            ticket.qualiopi_is_consumer = ticket.funding_type in CONSUMER_FUNDING_TYPES
+            ticket.qualiopi_is_consumer = ticket.qualiopi_funding_type in CONSUMER_FUNDING_TYPES
             # Whether the company has a mediator: public information.
             ticket.qualiopi_mediator_missing = bool(
                 complaint

@@ -38,7 +38,7 @@ class ResCompany(models.Model):
                 [
                     ("company_id", "=", self.id),
                     ("qualiopi_nature", "!=", False),
-                    ("funding_type", "in", CONSUMER_FUNDING_TYPES),
+                    ("qualiopi_funding_type", "in", CONSUMER_FUNDING_TYPES),
                 ],
                 limit=1,
             )

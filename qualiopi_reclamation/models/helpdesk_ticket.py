@@ -96,11 +96,13 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         index="btree_not_null",
     )
-    client_partner_id = fields.Many2one(
+    qualiopi_client_partner_id = fields.Many2one(
         comodel_name="res.partner", string="Client company", tracking=True
     )
-    funder_partner_id = fields.Many2one(comodel_name="res.partner", string="Funder", tracking=True)
-    funding_type = fields.Selection(selection=FUNDING_TYPES, tracking=True)
+    qualiopi_funder_partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Funder", tracking=True
+    )
+    qualiopi_funding_type = fields.Selection(selection=FUNDING_TYPES, tracking=True)
     received_date = fields.Datetime(
         string="Received on",
         default=fields.Datetime.now,
@@ -111,13 +113,13 @@ class HelpdeskTicket(models.Model):
         "or a phone call. Deadlines are counted from it.",
     )
     qualiopi_is_oral = fields.Boolean(related="channel_id.qualiopi_is_oral", string="Oral channel")
-    transcribed_by_id = fields.Many2one(
+    qualiopi_transcribed_by_id = fields.Many2one(
         comodel_name="res.users",
         string="Transcribed by",
         tracking=True,
         help="For a complaint received orally: who wrote it down.",
     )
-    transcription_date = fields.Datetime(string="Transcribed on", tracking=True)
+    qualiopi_transcription_date = fields.Datetime(string="Transcribed on", tracking=True)
     qualiopi_status = fields.Selection(
         selection=QUALIOPI_STATUSES,
         string="Qualiopi status",
@@ -127,14 +129,16 @@ class HelpdeskTicket(models.Model):
     )
 
     # Hazard and difficulty handling
-    hazard_measure = fields.Text(
+    qualiopi_hazard_measure = fields.Text(
         string="Immediate measure", tracking=True, help="What was done at once."
     )
-    hazard_informed_trainees = fields.Boolean(string="Trainees informed", tracking=True)
-    hazard_informed_client = fields.Boolean(string="Client company informed", tracking=True)
-    hazard_informed_funder = fields.Boolean(string="Funder informed", tracking=True)
-    hazard_informed_date = fields.Datetime(string="Informed on", tracking=True)
-    difficulty_handling = fields.Text(
+    qualiopi_hazard_informed_trainees = fields.Boolean(string="Trainees informed", tracking=True)
+    qualiopi_hazard_informed_client = fields.Boolean(
+        string="Client company informed", tracking=True
+    )
+    qualiopi_hazard_informed_funder = fields.Boolean(string="Funder informed", tracking=True)
+    qualiopi_hazard_informed_date = fields.Datetime(string="Informed on", tracking=True)
+    qualiopi_difficulty_handling = fields.Text(
         string="Handling of the difficulty",
         tracking=True,
         help="How the difficulty was handled: adjustment, referral, support...",
@@ -155,8 +159,8 @@ class HelpdeskTicket(models.Model):
         "ack_date",
         "response_date",
         "stage_id.closed",
-        "cause_category_id",
-        "root_cause",
+        "qualiopi_cause_category_id",
+        "qualiopi_root_cause",
     )
     def _compute_qualiopi_status(self):
         for ticket in self:
@@ -168,7 +172,7 @@ class HelpdeskTicket(models.Model):
                 ticket.qualiopi_status = "answered"
             elif ticket.qualiopi_nature == "complaint" and not ticket.ack_date:
                 ticket.qualiopi_status = "new"
-            elif ticket.cause_category_id or ticket.root_cause:
+            elif ticket.qualiopi_cause_category_id or ticket.qualiopi_root_cause:
                 ticket.qualiopi_status = "analysis"
             else:
                 ticket.qualiopi_status = "acknowledged"
@@ -209,13 +213,13 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
-    @api.constrains("qualiopi_nature", "channel_id", "transcribed_by_id")
+    @api.constrains("qualiopi_nature", "channel_id", "qualiopi_transcribed_by_id")
     def _check_transcription(self):
         for ticket in self:
             if (
                 ticket.qualiopi_nature
                 and ticket.channel_id.qualiopi_is_oral
-                and not ticket.transcribed_by_id
+                and not ticket.qualiopi_transcribed_by_id
             ):
                 raise ValidationError(
                     self.env._(
@@ -251,9 +255,9 @@ class HelpdeskTicket(models.Model):
 
     @api.onchange("channel_id")
     def _onchange_channel_id_transcription(self):
-        if self.channel_id.qualiopi_is_oral and not self.transcribed_by_id:
-            self.transcribed_by_id = self.env.user
-            self.transcription_date = fields.Datetime.now()
+        if self.channel_id.qualiopi_is_oral and not self.qualiopi_transcribed_by_id:
+            self.qualiopi_transcribed_by_id = self.env.user
+            self.qualiopi_transcription_date = fields.Datetime.now()
 
     # ------------------------------------------------------------------
     # CRUD
@@ -269,10 +273,10 @@ class HelpdeskTicket(models.Model):
                     vals["partner_id"] = registration.partner_id.id
             if vals.get("qualiopi_nature") and vals.get("channel_id"):
                 channel = self.env["helpdesk.ticket.channel"].browse(vals["channel_id"])
-                if channel.qualiopi_is_oral and not vals.get("transcribed_by_id"):
+                if channel.qualiopi_is_oral and not vals.get("qualiopi_transcribed_by_id"):
                     if not self.env.user.share:
-                        vals["transcribed_by_id"] = self.env.user.id
-                        vals.setdefault("transcription_date", fields.Datetime.now())
+                        vals["qualiopi_transcribed_by_id"] = self.env.user.id
+                        vals.setdefault("qualiopi_transcription_date", fields.Datetime.now())
             if vals.get("ack_date") or vals.get("response_date"):
                 # Dates given at creation (an import of the former register) are
                 # recorded evidence, marked as such whatever the context; a

@@ -24,7 +24,11 @@ RECORDED_EVIDENCE_FIELDS = (
     "response_attachment_id",
 )
 # Evidence typed by the user when the record is entered, then set once.
-SET_ONCE_EVIDENCE_FIELDS = ("received_date", "transcription_date", "transcribed_by_id")
+SET_ONCE_EVIDENCE_FIELDS = (
+    "received_date",
+    "qualiopi_transcription_date",
+    "qualiopi_transcribed_by_id",
+)
 
 
 class HelpdeskTicket(models.Model):
@@ -124,18 +128,18 @@ class HelpdeskTicket(models.Model):
                 "answer', or 'Record answer' for a letter with its scan)."
             )
         if self.qualiopi_nature == "hazard" and not (
-            self.hazard_measure
+            self.qualiopi_hazard_measure
             and (
-                self.hazard_informed_trainees
-                or self.hazard_informed_client
-                or self.hazard_informed_funder
+                self.qualiopi_hazard_informed_trainees
+                or self.qualiopi_hazard_informed_client
+                or self.qualiopi_hazard_informed_funder
             )
         ):
             return self.env._(
                 "a hazard needs its immediate measure and who was informed "
                 "(trainees, client company or funder)."
             )
-        if self.qualiopi_nature == "difficulty" and not self.difficulty_handling:
+        if self.qualiopi_nature == "difficulty" and not self.qualiopi_difficulty_handling:
             return self.env._("a difficulty needs a description of how it was handled.")
         return ""
 

@@ -21,15 +21,15 @@ class QualiopiIndicator31Stat(models.Model):
             "qualiopi_nature",
             "stakeholder_type",
             "channel_id",
-            "cause_category_id",
+            "qualiopi_cause_category_id",
             "event_id",
             "event_type_id",
             "team_id",
             "user_id",
             "stage_id",
             "qualiopi_status",
-            "is_founded",
-            "is_recurrent",
+            "qualiopi_founded",
+            "qualiopi_recurrent",
             "ack_date",
             "ack_deadline",
             "response_date",
@@ -51,7 +51,7 @@ class QualiopiIndicator31Stat(models.Model):
         readonly=True,
     )
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
-    cause_category_id = fields.Many2one(
+    qualiopi_cause_category_id = fields.Many2one(
         "qualiopi.cause.category", string="Cause category", readonly=True
     )
     event_id = fields.Many2one("event.event", string="Session", readonly=True)
@@ -63,8 +63,8 @@ class QualiopiIndicator31Stat(models.Model):
         string="Status",
         readonly=True,
     )
-    is_founded = fields.Selection(
-        selection=lambda self: self.env["helpdesk.ticket"]._fields["is_founded"].selection,
+    qualiopi_founded = fields.Selection(
+        selection=lambda self: self.env["helpdesk.ticket"]._fields["qualiopi_founded"].selection,
         string="Founded",
         readonly=True,
     )
@@ -100,15 +100,15 @@ class QualiopiIndicator31Stat(models.Model):
                    t.qualiopi_nature,
                    t.stakeholder_type,
                    t.channel_id,
-                   t.cause_category_id,
+                   t.qualiopi_cause_category_id,
                    t.event_id,
                    t.event_type_id,
                    t.team_id,
                    t.user_id,
                    t.qualiopi_status,
-                   t.is_founded,
+                   t.qualiopi_founded,
                    1 AS record_count,
-                   CASE WHEN t.is_recurrent THEN 1 ELSE 0 END AS recurrent_count,
+                   CASE WHEN t.qualiopi_recurrent THEN 1 ELSE 0 END AS recurrent_count,
                    CASE WHEN t.id IN (%(overdue)s) THEN 1 ELSE 0 END AS overdue_count,
                    EXTRACT(EPOCH FROM (t.ack_date - t.received_date)) / 86400.0 AS ack_days,
                    EXTRACT(EPOCH FROM (t.response_date - t.received_date)) / 86400.0
@@ -123,8 +123,8 @@ class QualiopiIndicator31Stat(models.Model):
                         WHEN t.response_date IS NOT NULL
                           OR t.response_deadline < %(now)s THEN 0.0
                    END AS response_on_time_pct,
-                   CASE WHEN t.is_founded IN ('founded', 'partly') THEN 100.0
-                        WHEN t.is_founded = 'unfounded' THEN 0.0
+                   CASE WHEN t.qualiopi_founded IN ('founded', 'partly') THEN 100.0
+                        WHEN t.qualiopi_founded = 'unfounded' THEN 0.0
                    END AS founded_pct
               FROM helpdesk_ticket t
              WHERE t.qualiopi_nature IS NOT NULL

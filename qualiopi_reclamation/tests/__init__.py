@@ -16,3 +16,4 @@ from . import test_import
 from . import test_evidence_pack
 from . import test_auditor_access
 from . import test_deadline_rules
+from . import test_migration

@@ -25,7 +25,9 @@ class TestOverdueDefinedOnce(QualiopiCommon):
             acknowledged.sudo().write({"ack_date": "2026-03-02 09:00:00", "ack_method": "letter"})
             # Closed without an answer: a difficulty, once handled.
             closed = self._create_complaint(name="Close", qualiopi_nature="difficulty")
-            closed.write({"difficulty_handling": "Tutorat", "stage_id": self.stage_done.id})
+            closed.write(
+                {"qualiopi_difficulty_handling": "Tutorat", "stage_id": self.stage_done.id}
+            )
             difficulty = self._create_complaint(name="Difficulté", qualiopi_nature="difficulty")
             plain = Ticket.create({"name": "Imprimante", "description": "<p>x</p>"})
         tickets = ack_late | acknowledged | closed | difficulty | plain
