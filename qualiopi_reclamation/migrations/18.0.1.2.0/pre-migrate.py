@@ -45,7 +45,9 @@ RENAMES = {
 }
 # Models whose fields are renamed: the register and its dashboard's view.
 MODELS = {"helpdesk.ticket": "helpdesk_ticket", "qualiopi.indicator31.stat": None}
-PATTERN = re.compile(r"\b(" + "|".join(map(re.escape, RENAMES)) + r")\b")
+# A whole name, or one glued to the context keys that name a field
+# (``default_<name>``, ``search_default_<name>``).
+PATTERN = re.compile(r"(?:\b|(?<=default_))(" + "|".join(map(re.escape, RENAMES)) + r")\b")
 
 
 def _rename_text(text):
