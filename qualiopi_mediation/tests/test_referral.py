@@ -146,6 +146,40 @@ class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
         self.assertFalse(referral.is_outcome_late)
         self.assertEqual(str(referral.outcome_date), "2026-06-15")
 
+    def test_one_activity_once_for_the_responsible_user(self):
+        """The outcome is tracked by the register's deadline mixin: the same
+        activities rule, the same responsible-user rule."""
+        Referral = self.env["qualiopi.mediation.referral"]
+        self.assertIn("qualiopi.deadline.mixin", Referral._inherit)
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            tickets = self._create_complaint(user_id=self.user_qualiopi.id)
+            tickets |= self._create_complaint(user_id=self.user_qualiopi.id)
+        with freeze_time("2026-03-10 09:00:00"):
+            owned = self._create_referral(tickets[0], user=self.user_manager)
+            # Its owner left: the complaint's assigned user takes it on.
+            orphan = self._create_referral(tickets[1], user=self.user_manager)
+            orphan.user_id = False
+        # Already late on its first run: one escalation, no reminder after it.
+        with freeze_time("2026-06-10 09:00:00"):
+            Referral._cron_qualiopi_mediation_outcomes()
+            Referral._cron_qualiopi_mediation_outcomes()
+            self.env.flush_all()
+            self.assertEqual(
+                Referral.search(
+                    [("id", "in", (owned | orphan).ids), *Referral._qualiopi_overdue_domain()]
+                ),
+                owned | orphan,
+            )
+        self.assertTrue(owned.is_outcome_late and orphan.is_outcome_late)
+        self.assertEqual(self._activities(owned).mapped("summary"), ["Mediation outcome overdue"])
+        self.assertEqual(self._activities(owned).user_id, self.user_manager)
+        self.assertEqual(self._activities(orphan).user_id, self.user_qualiopi)
+        self.assertTrue(owned.outcome_reminder_sent, "the reminder is moot once late")
+        with freeze_time("2026-06-20 09:00:00"):
+            Referral._cron_qualiopi_mediation_outcomes()
+            self.env.flush_all()
+        self.assertEqual(len(self._activities(owned) | self._activities(orphan)), 2, "never twice")
+
     def test_closed_referrals_are_not_tracked(self):
         with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
             ticket = self._create_complaint()
@@ -294,56 +328,3 @@ class TestReferralCronIsolation(MediationCommon):
         self.assertEqual(self._activities(bad).mapped("summary"), ["Mediation outcome due"])
         self.assertFalse(bad.qualiopi_cron_error)
         self.assertEqual(len(self._activities(good)), 1, "never twice")
-
-
-@tagged("post_install", "-at_install")
-class TestReferralDeadlineMixin(MediationCommon):
-    """The outcome is tracked by the register's deadline mixin: the same
-    activities rule, the same responsible-user rule."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._set_mediator()
-        cls.activity_type = cls.env.ref("qualiopi_mediation.mail_activity_type_mediation_outcome")
-
-    def _activities(self, referrals):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "qualiopi.mediation.referral"),
-                ("res_id", "in", referrals.ids),
-                ("activity_type_id", "=", self.activity_type.id),
-            ]
-        )
-
-    def test_one_activity_once_for_the_responsible_user(self):
-        Referral = self.env["qualiopi.mediation.referral"]
-        self.assertIn("qualiopi.deadline.mixin", Referral._inherit)
-        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
-            tickets = self._create_complaint(user_id=self.user_qualiopi.id)
-            tickets |= self._create_complaint(user_id=self.user_qualiopi.id)
-        with freeze_time("2026-03-10 09:00:00"):
-            owned = self._create_referral(tickets[0], user=self.user_manager)
-            # Its owner left: the complaint's assigned user takes it on.
-            orphan = self._create_referral(tickets[1], user=self.user_manager)
-            orphan.user_id = False
-        # Already late on its first run: one escalation, no reminder after it.
-        with freeze_time("2026-06-10 09:00:00"):
-            Referral._cron_qualiopi_mediation_outcomes()
-            Referral._cron_qualiopi_mediation_outcomes()
-            self.env.flush_all()
-            self.assertEqual(
-                Referral.search(
-                    [("id", "in", (owned | orphan).ids), *Referral._qualiopi_overdue_domain()]
-                ),
-                owned | orphan,
-            )
-        self.assertTrue(owned.is_outcome_late and orphan.is_outcome_late)
-        self.assertEqual(self._activities(owned).mapped("summary"), ["Mediation outcome overdue"])
-        self.assertEqual(self._activities(owned).user_id, self.user_manager)
-        self.assertEqual(self._activities(orphan).user_id, self.user_qualiopi)
-        self.assertTrue(owned.outcome_reminder_sent, "the reminder is moot once late")
-        with freeze_time("2026-06-20 09:00:00"):
-            Referral._cron_qualiopi_mediation_outcomes()
-            self.env.flush_all()
-        self.assertEqual(len(self._activities(owned | orphan)), 2, "never twice")

@@ -301,32 +301,45 @@ class HelpdeskTicket(models.Model):
 
     def _qualiopi_post_template(self, template):
         """Post ``template`` on each record through the chatter, as a message to
-        its recipients: rendered once for all the records (one composer, one
-        rendering per field and language), the emails queued for the mail
-        cron rather than sent one by one. Returns {record id: message}."""
-        composer = (
-            self.env["mail.compose.message"]
-            .with_context(
-                default_composition_mode="comment",
-                default_model=self._name,
-                default_res_ids=self.ids,
-                default_template_id=template.id,
-            )
-            .create(
-                {
-                    "message_type": "comment",
-                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
-                    "force_send": False,
-                }
-            )
+        its recipients, as the composer does: rendered once for all the records
+        (one pass per field and language), the emails queued for the mail cron
+        rather than sent one by one. Returns {record id: message}."""
+        rendered = template._generate_template(
+            self.ids,
+            (
+                "subject",
+                "body_html",
+                "email_from",
+                "reply_to",
+                "email_to",
+                "partner_to",
+                "email_cc",
+            ),
+            # The typed address gets a recipient contact of its own, as in the
+            # composer; the record itself stays unlinked.
+            find_or_create_partners=True,
         )
-        values_by_id = composer._prepare_mail_values(self.ids)
+        langs = template._render_lang(self.ids)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         messages = {}
         for record in self:
-            values = values_by_id[record.id]
-            # The email's title: the reference, not the subject typed by the sender.
-            values["record_name"] = record.number
-            messages[record.id] = record.message_post(**values)
+            values = rendered[record.id]
+            messages[record.id] = record.message_post(
+                body=values.get("body_html") or "",
+                subject=values.get("subject"),
+                email_from=values.get("email_from"),
+                reply_to=values.get("reply_to"),
+                partner_ids=values.get("partner_ids", []),
+                message_type="comment",
+                subtype_id=subtype_id,
+                # The email's title: the reference, not the subject typed by the sender.
+                record_name=record.number,
+                email_layout_xmlid=template.email_layout_xmlid,
+                email_add_signature=False,
+                force_email_lang=langs[record.id],
+                mail_auto_delete=template.auto_delete,
+                force_send=False,
+            )
         return messages
 
     def action_qualiopi_record_acknowledgement(self):
