@@ -77,7 +77,7 @@ def seed(env):
         }
     )
     env.cr.commit()
-    print(f"seeded ticket {ticket.id}")
+    sys.stdout.write(f"seeded ticket {ticket.id}\n")
 
 
 def check(env):
@@ -121,9 +121,9 @@ def check(env):
     # The saved filter still runs.
     env["helpdesk.ticket"].search(ast.literal_eval(saved.domain))
     if errors:
-        print("UPGRADE CHECK FAILED\n" + "\n".join(errors))
+        sys.stdout.write("UPGRADE CHECK FAILED\n" + "\n".join(errors) + "\n")
         sys.exit(1)
-    print("upgrade check passed: every renamed field kept its value")
+    sys.stdout.write("upgrade check passed: every renamed field kept its value\n")
 
 
 if "env" in globals():  # run by odoo shell
