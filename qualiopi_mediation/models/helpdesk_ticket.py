@@ -88,9 +88,9 @@ class HelpdeskTicket(models.Model):
 
     @api.depends(
         "qualiopi_nature",
-        "is_founded",
+        "qualiopi_founded",
         "qualiopi_unresolved",
-        "funding_type",
+        "qualiopi_funding_type",
         "company_id.qualiopi_mediator_id",
     )
     def _compute_qualiopi_mediation_required(self):
@@ -98,9 +98,12 @@ class HelpdeskTicket(models.Model):
             complaint = ticket.qualiopi_nature == "complaint"
             ticket.qualiopi_mediation_required = bool(
                 complaint
-                and (ticket.is_founded in ("unfounded", "partly") or ticket.qualiopi_unresolved)
+                and (
+                    ticket.qualiopi_founded in ("unfounded", "partly") or ticket.qualiopi_unresolved
+                )
             )
-            ticket.qualiopi_is_consumer = ticket.funding_type in CONSUMER_FUNDING_TYPES
+            ticket.qualiopi_is_consumer = ticket.qualiopi_funding_type in CONSUMER_FUNDING_TYPES
+            # Whether the company has a mediator: public information.
             ticket.qualiopi_mediator_missing = bool(
                 complaint
                 and not ticket.company_id.sudo().qualiopi_mediator_id
@@ -117,6 +120,8 @@ class HelpdeskTicket(models.Model):
     @api.depends_context("lang")
     def _compute_qualiopi_mediation_notice_html(self):
         for ticket in self:
+            # The mediator is public information (printed in every answer),
+            # whoever may read the company's settings.
             mediator = ticket.company_id.sudo().qualiopi_mediator_id
             if ticket.qualiopi_nature == "complaint" and mediator:
                 ticket.qualiopi_mediation_notice_html = mediator._qualiopi_notice_html()
@@ -178,6 +183,7 @@ class HelpdeskTicket(models.Model):
     def _qualiopi_check_mediator_for_answer(self):
         """An answer that rejects a complaint or leaves it unresolved must tell
         the complainant about the mediator: refuse it when there is none."""
+        # Whether the company has a mediator: public information.
         missing = self.filtered(
             lambda t: t.qualiopi_mediation_required and not t.company_id.sudo().qualiopi_mediator_id
         )
@@ -201,6 +207,8 @@ class HelpdeskTicket(models.Model):
             mediator = ticket.company_id.sudo().qualiopi_mediator_id
             if not mediator:
                 continue
+            # The user's write access was checked above; the messages sent and
+            # the read-only evidence fields are the application's.
             messages = (ticket.ack_message_id | ticket.response_message_id).sudo()
             for message in messages.sorted(lambda m: (m.date, m.id)):
                 if mediator._qualiopi_is_in_message(message):

@@ -1,7 +1,6 @@
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -30,7 +29,7 @@ REMINDER_DAYS = 15
 class QualiopiMediationReferral(models.Model):
     _name = "qualiopi.mediation.referral"
     _description = "Mediation referral"
-    _inherit = ["mail.thread", "mail.activity.mixin", "qualiopi.cron.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "qualiopi.deadline.mixin"]
     _qualiopi_evidence = True
     _order = "referral_date desc, id desc"
     _check_company_auto = True
@@ -154,13 +153,7 @@ class QualiopiMediationReferral(models.Model):
 
     @api.depends("state", "outcome_deadline")
     def _compute_is_outcome_late(self):
-        today = fields.Date.context_today(self)
-        for referral in self:
-            referral.is_outcome_late = bool(
-                referral.state in OPEN_STATES
-                and referral.outcome_deadline
-                and referral.outcome_deadline < today
-            )
+        self._qualiopi_compute_overdue()
 
     @api.depends(
         "referral_date",
@@ -359,94 +352,55 @@ class QualiopiMediationReferral(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Outcome tracking (called by the deadline cron)
+    # Outcome tracking (qualiopi.deadline.mixin, run by the deadline cron)
     # ------------------------------------------------------------------
 
-    def _qualiopi_responsible_user(self):
-        self.ensure_one()
-        user = self.user_id
-        if user and not user.share and user.active:
-            return user
-        return self.ticket_id._qualiopi_responsible_user()
+    _qualiopi_overdue_field = "is_outcome_late"
 
-    def _qualiopi_notify_outcome(self, today):
-        """Schedule the outcome reminder or escalation of these referrals."""
-        late = self.filtered(lambda r: r.outcome_deadline < today and not r.outcome_late_notified)
-        due = self.filtered(lambda r: r.outcome_deadline >= today and not r.outcome_reminder_sent)
-        # The overdue flag depends on the clock: recompute it where it flips.
-        self.env.add_to_compute(self._fields["is_outcome_late"], late)
-        activity_type = self.env.ref("qualiopi_mediation.mail_activity_type_mediation_outcome")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activities = []
-        for records, summary, flags in (
-            (due, self.env._("Mediation outcome due"), ["outcome_reminder_sent"]),
-            (
-                late,
-                self.env._("Mediation outcome overdue"),
-                # Past the deadline, the reminder is moot.
-                ["outcome_reminder_sent", "outcome_late_notified"],
-            ),
-        ):
-            for referral in records:
-                activities.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": referral.id,
-                        "activity_type_id": activity_type.id,
-                        "summary": summary,
-                        # HTML: the names go in as text.
-                        "note": Markup("<p>%s</p>")
-                        % self.env._(
-                            "%(summary)s for %(referral)s (%(ticket)s): the mediator "
-                            "%(mediator)s should give the outcome by %(deadline)s. "
-                            "Ask the mediator and record the outcome.",
-                            summary=summary,
-                            referral=referral.name,
-                            ticket=referral.ticket_id.display_name,
-                            mediator=referral.mediator_id.name,
-                            deadline=fields.Date.to_string(referral.outcome_deadline),
-                        ),
-                        "date_deadline": referral.outcome_deadline,
-                        "user_id": referral._qualiopi_responsible_user().id,
-                    }
-                )
-            if records:
-                records.write(dict.fromkeys(flags, True))
-        if activities:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-                activities
-            )
+    @api.model
+    def _qualiopi_deadline_now(self):
+        # Date deadlines: late from the day after, in the user's time zone.
+        today = fields.Date.context_today(self)
+        return datetime.datetime.combine(today, datetime.time.min)
+
+    @api.model
+    def _qualiopi_deadline_open_domain(self):
+        return [("state", "in", OPEN_STATES)]
+
+    @api.model
+    def _qualiopi_deadline_milestones(self):
+        return [
+            {
+                "pending": [],
+                "deadline": "outcome_deadline",
+                "reminder": "outcome_reminder_date",
+                "reminder_flag": "outcome_reminder_sent",
+                "late_flag": "outcome_late_notified",
+                "due_summary": self.env._("Mediation outcome due"),
+                "late_summary": self.env._("Mediation outcome overdue"),
+                "activity_type": "qualiopi_mediation.mail_activity_type_mediation_outcome",
+            }
+        ]
+
+    def _qualiopi_responsible_candidates(self):
+        """The referral's owner, else whoever is responsible for its complaint."""
+        self.ensure_one()
+        return [self.user_id, *self.ticket_id._qualiopi_responsible_candidates()]
+
+    def _qualiopi_deadline_note(self, milestone, summary):
+        self.ensure_one()
+        return self.env._(
+            "%(summary)s for %(referral)s (%(ticket)s): the mediator "
+            "%(mediator)s should give the outcome by %(deadline)s. "
+            "Ask the mediator and record the outcome.",
+            summary=summary,
+            referral=self.name,
+            ticket=self.ticket_id.display_name,
+            mediator=self.mediator_id.name,
+            deadline=fields.Date.to_string(self.outcome_deadline),
+        )
 
     @api.model
     def _cron_qualiopi_mediation_outcomes(self):
-        """Reminder before the 90 days run out, then overdue: one activity each.
-
-        One search, bounded by the flags it then sets: the cost follows the
-        referrals whose state changes, not the number of referrals (nothing but
-        that search when none does).
-        """
-        today = fields.Date.context_today(self)
-        referrals = self.search(
-            [
-                ("state", "in", OPEN_STATES),
-                ("outcome_reminder_date", "<=", today),
-                "|",
-                ("outcome_reminder_sent", "=", False),
-                "&",
-                ("outcome_deadline", "<", today),
-                ("outcome_late_notified", "=", False),
-            ]
-        )
-        if not referrals:
-            return True
-        # A concurrent run holds the referrals it is processing: skip them.
-        self.env.cr.execute(
-            "SELECT id FROM qualiopi_mediation_referral WHERE id IN %s "
-            "FOR NO KEY UPDATE SKIP LOCKED",
-            [tuple(referrals.ids)],
-        )
-        referrals = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
-        # One savepoint for the batch, one per referral if it fails: a bad
-        # referral keeps its error and the others get their activities.
-        referrals._qualiopi_process_isolated(lambda batch: batch._qualiopi_notify_outcome(today))
-        return True
+        """Reminder before the 90 days run out, then overdue: one activity each."""
+        return self._qualiopi_run_deadlines()

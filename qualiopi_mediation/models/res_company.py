@@ -22,6 +22,8 @@ class ResCompany(models.Model):
         """Whether the company trains individuals: a session open to individuals,
         or a register record funded by CPF or by the trainee."""
         self.ensure_one()
+        # Whether the company has consumer records at all, whoever asks: a
+        # setting's warning, no record is returned.
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
         Event = self.env["event.event"].sudo().with_context(active_test=False)
         return bool(
@@ -36,7 +38,7 @@ class ResCompany(models.Model):
                 [
                     ("company_id", "=", self.id),
                     ("qualiopi_nature", "!=", False),
-                    ("funding_type", "in", CONSUMER_FUNDING_TYPES),
+                    ("qualiopi_funding_type", "in", CONSUMER_FUNDING_TYPES),
                 ],
                 limit=1,
             )
@@ -44,6 +46,7 @@ class ResCompany(models.Model):
 
     def _qualiopi_public_mediator(self):
         self.ensure_one()
+        # Shown on the public form and page: public information.
         mediator = self.sudo().qualiopi_mediator_id
         if not mediator:
             return super()._qualiopi_public_mediator()

@@ -77,7 +77,7 @@ class TestDutyToInform(HttpCase, QualiopiRpcMixin, MediationCommon):
 
     def test_answer_without_mediator_says_nothing(self):
         with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
-            ticket = self._create_complaint(is_founded="founded")
+            ticket = self._create_complaint(qualiopi_founded="founded")
         with freeze_time("2026-03-05 14:00:00"), self.mock_mail_gateway():
             self._answer(ticket)
             self.env.flush_all()
@@ -100,7 +100,7 @@ class TestDutyToInform(HttpCase, QualiopiRpcMixin, MediationCommon):
     def test_rejecting_answer_refused_without_mediator(self):
         with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
             ticket = self._create_complaint()
-        ticket.is_founded = "unfounded"
+        ticket.qualiopi_founded = "unfounded"
         self.assertTrue(ticket.qualiopi_mediation_required)
         self.assertTrue(ticket.qualiopi_mediator_missing)
         with self._assert_refused(UserError, "No mediator is set"):
@@ -135,7 +135,7 @@ class TestDutyToInform(HttpCase, QualiopiRpcMixin, MediationCommon):
         self._set_mediator()
         with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
             ticket = self._create_complaint()
-        ticket.write({"is_founded": "founded", "qualiopi_unresolved": True})
+        ticket.write({"qualiopi_founded": "founded", "qualiopi_unresolved": True})
         self.assertTrue(ticket.qualiopi_mediation_required)
         with freeze_time("2026-03-05 14:00:00"), self.mock_mail_gateway():
             self._answer(ticket, "<p>Nous ne pouvons pas donner suite.</p>")
@@ -150,7 +150,7 @@ class TestDutyToInform(HttpCase, QualiopiRpcMixin, MediationCommon):
         with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
             ticket = self._create_complaint(partner_id=False, partner_email=False)
         self.assertFalse(ticket.ack_date, "no email: no acknowledgement")
-        ticket.write({"is_founded": "founded", "partner_id": self.trainee.id})
+        ticket.write({"qualiopi_founded": "founded", "partner_id": self.trainee.id})
         with freeze_time("2026-03-05 14:00:00"), self.mock_mail_gateway():
             self._answer(ticket, "<p>Le support vous a été renvoyé.</p>")
         self.assertNotIn(self.mediator.name, ticket.response_message_id.body)

@@ -146,6 +146,40 @@ class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
         self.assertFalse(referral.is_outcome_late)
         self.assertEqual(str(referral.outcome_date), "2026-06-15")
 
+    def test_one_activity_once_for_the_responsible_user(self):
+        """The outcome is tracked by the register's deadline mixin: the same
+        activities rule, the same responsible-user rule."""
+        Referral = self.env["qualiopi.mediation.referral"]
+        self.assertIn("qualiopi.deadline.mixin", Referral._inherit)
+        with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
+            tickets = self._create_complaint(user_id=self.user_qualiopi.id)
+            tickets |= self._create_complaint(user_id=self.user_qualiopi.id)
+        with freeze_time("2026-03-10 09:00:00"):
+            owned = self._create_referral(tickets[0], user=self.user_manager)
+            # Its owner left: the complaint's assigned user takes it on.
+            orphan = self._create_referral(tickets[1], user=self.user_manager)
+            orphan.user_id = False
+        # Already late on its first run: one escalation, no reminder after it.
+        with freeze_time("2026-06-10 09:00:00"):
+            Referral._cron_qualiopi_mediation_outcomes()
+            Referral._cron_qualiopi_mediation_outcomes()
+            self.env.flush_all()
+            self.assertEqual(
+                Referral.search(
+                    [("id", "in", (owned | orphan).ids), *Referral._qualiopi_overdue_domain()]
+                ),
+                owned | orphan,
+            )
+        self.assertTrue(owned.is_outcome_late and orphan.is_outcome_late)
+        self.assertEqual(self._activities(owned).mapped("summary"), ["Mediation outcome overdue"])
+        self.assertEqual(self._activities(owned).user_id, self.user_manager)
+        self.assertEqual(self._activities(orphan).user_id, self.user_qualiopi)
+        self.assertTrue(owned.outcome_reminder_sent, "the reminder is moot once late")
+        with freeze_time("2026-06-20 09:00:00"):
+            Referral._cron_qualiopi_mediation_outcomes()
+            self.env.flush_all()
+        self.assertEqual(len(self._activities(owned) | self._activities(orphan)), 2, "never twice")
+
     def test_closed_referrals_are_not_tracked(self):
         with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
             ticket = self._create_complaint()
@@ -235,8 +269,10 @@ class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
                 self._create_referral(ticket)
             self.env.flush_all()
         self.assertEqual(count_queries(), small, "not one more query")
-        # Nothing due: the user's timezone (for today's date) and one search.
-        self.assertLessEqual(small, 3)
+        # Nothing due: the user's timezone (for today's date), the search for
+        # referrals turning overdue and the one for the milestone (the deadline
+        # mixin's, as for the register), and the access rules.
+        self.assertLessEqual(small, 4)
 
 
 @tagged("post_install", "-at_install")

@@ -16,14 +16,14 @@ class TestMediationSettings(HttpCase, QualiopiRpcMixin, MediationCommon):
             [("company_id", "in", (self.company.id, False))]
         ).qualiopi_for_individuals = False
         self.env["helpdesk.ticket"].search(
-            [("company_id", "=", self.company.id), ("funding_type", "in", ("cpf", "self"))]
-        ).funding_type = "other"
+            [("company_id", "=", self.company.id), ("qualiopi_funding_type", "in", ("cpf", "self"))]
+        ).qualiopi_funding_type = "other"
         self.assertFalse(self._settings_warning(), "no individual: no warning")
-        ticket = self._create_complaint(funding_type="cpf")
+        ticket = self._create_complaint(qualiopi_funding_type="cpf")
         self.assertTrue(ticket.qualiopi_is_consumer)
         self.assertTrue(ticket.qualiopi_mediator_missing)
         self.assertTrue(self._settings_warning())
-        ticket.funding_type = "opco"
+        ticket.qualiopi_funding_type = "opco"
         self.assertFalse(self._settings_warning())
         self.event.qualiopi_for_individuals = True
         self.assertTrue(self._settings_warning(), "a session open to individuals")

@@ -11,8 +11,13 @@ from . import mail_message
 from . import mail_activity
 from . import mail_scheduled_message
 from . import qualiopi_cron_mixin
+from . import qualiopi_deadline_mixin
 from . import helpdesk_ticket
 from . import helpdesk_ticket_public
+from . import helpdesk_ticket_deadline
+from . import helpdesk_ticket_evidence
+from . import helpdesk_ticket_analysis
+from . import helpdesk_ticket_contact
 from . import event_event
 from . import event_registration
 from . import res_partner

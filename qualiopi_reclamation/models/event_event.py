@@ -38,12 +38,15 @@ class EventEvent(models.Model):
 
     def _qualiopi_set_reference(self):
         """Give each session without one its reference (SES-2026-0042)."""
+        # Users who may create a session may not read sequences: the reference
+        # is the application's, not typed.
         Sequence = self.env["ir.sequence"].sudo()
         for event in self:
             reference = Sequence.with_company(event.company_id or self.env.company).next_by_code(
                 "qualiopi.event.reference"
             )
             if reference:
+                # Read-only for users: set once by the application, at creation.
                 event.sudo().qualiopi_reference = reference.upper()
 
     @api.model

@@ -15,6 +15,8 @@ class MailActivity(models.Model):
             return result
         forbidden = result[0] if result else self.browse()
         by_document = defaultdict(lambda: defaultdict(list))
+        # Only to read which documents the activities are on; the write
+        # access to those documents is what is checked below.
         for activity in (self - forbidden).sudo():
             if activity.res_model in self.env and activity.res_id:
                 by_document[activity.res_model][activity.res_id].append(activity.id)

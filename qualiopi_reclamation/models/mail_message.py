@@ -15,6 +15,8 @@ class MailMessage(models.Model):
             return result
         forbidden = result[0] if result else self.browse()
         by_document = defaultdict(lambda: defaultdict(list))
+        # Only to read which documents the messages are on; the write access
+        # to those documents is what is checked below.
         for message in (self - forbidden).sudo():
             if (
                 message.model

@@ -9,6 +9,7 @@ class MailScheduledMessage(models.Model):
         """A message scheduled on Qualiopi evidence is later posted as superuser:
         whoever schedules it must be able to write the record."""
         result = super()._check(values=values)
+        # Only to read which documents they are on, checked below.
         documents = [(message.model, message.res_id) for message in self.sudo()]
         if values and values.get("model") and values.get("res_id"):
             documents.append((values["model"], values["res_id"]))

@@ -175,6 +175,8 @@ class QualiopiAnnualReview(models.Model):
             # The snapshot as plain JSON: dates (and whatever other addons
             # add) become strings.
             figures = json.loads(json.dumps(figures, default=str))
+            # Figures and approval are the application's to write (read-only
+            # fields); the user's write access was checked above.
             review.sudo().write(
                 {
                     "figures": figures,
@@ -207,6 +209,8 @@ class QualiopiAnnualReview(models.Model):
                         review=review.name,
                     )
                 )
+            # Figures and approval are the application's to write (read-only
+            # fields); the user's write access was checked above.
             review.sudo().write(
                 {
                     "state": "approved",
@@ -220,6 +224,7 @@ class QualiopiAnnualReview(models.Model):
         if not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager"):
             raise AccessError(self.env._("Only a Qualiopi manager can reset an annual review."))
         self.check_access("write")
+        # Read-only fields, reset after the manager's right was checked.
         self.sudo().write({"state": "draft", "approver_id": False, "approval_date": False})
         return True
 

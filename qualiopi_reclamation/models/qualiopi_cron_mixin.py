@@ -42,6 +42,7 @@ class QualiopiCronMixin(models.AbstractModel):
         except Exception:  # noqa: BLE001 - any error of one record, retried one by one
             _logger.info("%s: batch failed, retried record by record", self._name)
         else:
+            # A read-only field the cron writes, whoever runs it.
             self.filtered("qualiopi_cron_error").sudo().qualiopi_cron_error = False
             return self
         done = self.browse()
@@ -56,6 +57,7 @@ class QualiopiCronMixin(models.AbstractModel):
                     "%s %s: automatic processing failed", self._name, record.id, exc_info=True
                 )
                 with self.env.cr.savepoint():
+                    # A read-only field the cron writes, whoever runs it.
                     record.sudo().qualiopi_cron_error = f"{fields.Datetime.now()}: {error}"
             else:
                 if record.qualiopi_cron_error:

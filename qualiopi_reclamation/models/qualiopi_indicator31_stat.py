@@ -13,6 +13,30 @@ class QualiopiIndicator31Stat(models.Model):
     _description = "Qualiopi Indicator 31 Statistics"
     _auto = False
     _order = "received_date desc"
+    # Pending writes on these fields are flushed before the view is read.
+    _depends = {
+        "helpdesk.ticket": [
+            "company_id",
+            "received_date",
+            "qualiopi_nature",
+            "stakeholder_type",
+            "channel_id",
+            "qualiopi_cause_category_id",
+            "event_id",
+            "event_type_id",
+            "team_id",
+            "user_id",
+            "stage_id",
+            "qualiopi_status",
+            "qualiopi_founded",
+            "qualiopi_recurrent",
+            "ack_date",
+            "ack_deadline",
+            "response_date",
+            "response_deadline",
+        ],
+        "helpdesk.ticket.stage": ["closed"],
+    }
 
     ticket_id = fields.Many2one("helpdesk.ticket", string="Qualiopi record", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -27,7 +51,7 @@ class QualiopiIndicator31Stat(models.Model):
         readonly=True,
     )
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
-    cause_category_id = fields.Many2one(
+    qualiopi_cause_category_id = fields.Many2one(
         "qualiopi.cause.category", string="Cause category", readonly=True
     )
     event_id = fields.Many2one("event.event", string="Session", readonly=True)
@@ -39,8 +63,8 @@ class QualiopiIndicator31Stat(models.Model):
         string="Status",
         readonly=True,
     )
-    is_founded = fields.Selection(
-        selection=lambda self: self.env["helpdesk.ticket"]._fields["is_founded"].selection,
+    qualiopi_founded = fields.Selection(
+        selection=lambda self: self.env["helpdesk.ticket"]._fields["qualiopi_founded"].selection,
         string="Founded",
         readonly=True,
     )
@@ -61,6 +85,12 @@ class QualiopiIndicator31Stat(models.Model):
 
     @property
     def _table_query(self):
+        now = fields.Datetime.now()
+        # Overdue as the register defines it, turned into SQL by the ORM. Every
+        # record, whatever the reader may see: the rows the reader gets are
+        # filtered by this model's own rules, this only classifies them.
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        overdue = Ticket._search(Ticket._qualiopi_overdue_domain(now)).subselect()
         return SQL(
             """
             SELECT t.id AS id,
@@ -70,38 +100,35 @@ class QualiopiIndicator31Stat(models.Model):
                    t.qualiopi_nature,
                    t.stakeholder_type,
                    t.channel_id,
-                   t.cause_category_id,
+                   t.qualiopi_cause_category_id,
                    t.event_id,
                    t.event_type_id,
                    t.team_id,
                    t.user_id,
                    t.qualiopi_status,
-                   t.is_founded,
+                   t.qualiopi_founded,
                    1 AS record_count,
-                   CASE WHEN t.is_recurrent THEN 1 ELSE 0 END AS recurrent_count,
-                   CASE WHEN NOT COALESCE(s.closed, FALSE) AND (
-                            (t.ack_date IS NULL AND t.ack_deadline < (now() AT TIME ZONE 'UTC'))
-                         OR (t.response_date IS NULL
-                             AND t.response_deadline < (now() AT TIME ZONE 'UTC')))
-                        THEN 1 ELSE 0 END AS overdue_count,
+                   CASE WHEN t.qualiopi_recurrent THEN 1 ELSE 0 END AS recurrent_count,
+                   CASE WHEN t.id IN (%(overdue)s) THEN 1 ELSE 0 END AS overdue_count,
                    EXTRACT(EPOCH FROM (t.ack_date - t.received_date)) / 86400.0 AS ack_days,
                    EXTRACT(EPOCH FROM (t.response_date - t.received_date)) / 86400.0
                        AS response_days,
                    CASE WHEN t.ack_deadline IS NULL THEN NULL
                         WHEN t.ack_date <= t.ack_deadline THEN 100.0
                         WHEN t.ack_date IS NOT NULL
-                          OR t.ack_deadline < (now() AT TIME ZONE 'UTC') THEN 0.0
+                          OR t.ack_deadline < %(now)s THEN 0.0
                    END AS ack_on_time_pct,
                    CASE WHEN t.response_deadline IS NULL THEN NULL
                         WHEN t.response_date <= t.response_deadline THEN 100.0
                         WHEN t.response_date IS NOT NULL
-                          OR t.response_deadline < (now() AT TIME ZONE 'UTC') THEN 0.0
+                          OR t.response_deadline < %(now)s THEN 0.0
                    END AS response_on_time_pct,
-                   CASE WHEN t.is_founded IN ('founded', 'partly') THEN 100.0
-                        WHEN t.is_founded = 'unfounded' THEN 0.0
+                   CASE WHEN t.qualiopi_founded IN ('founded', 'partly') THEN 100.0
+                        WHEN t.qualiopi_founded = 'unfounded' THEN 0.0
                    END AS founded_pct
               FROM helpdesk_ticket t
-              LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
              WHERE t.qualiopi_nature IS NOT NULL
-            """
+            """,
+            overdue=overdue,
+            now=now,
         )

@@ -72,6 +72,8 @@ class QualiopiProcedure(models.Model):
     @api.model
     def _qualiopi_for_company(self, company):
         """The company's procedure, created with its default text if missing."""
+        # One procedure per company, read by anyone who may see the public page
+        # or the register (the company was checked by the caller).
         procedure = self.sudo().search([("company_id", "=", company.id)], limit=1)
         if not procedure:
             procedure = self.sudo().create(
@@ -142,6 +144,8 @@ class QualiopiProcedure(models.Model):
         """
         self.ensure_one()
         company = self.company_id
+        # The procedure describes the configuration to its readers (visitors,
+        # auditors), who may not read the channels and teams themselves.
         channels = (
             self.env["helpdesk.ticket.channel"]
             .sudo()

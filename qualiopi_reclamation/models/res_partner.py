@@ -14,8 +14,8 @@ class ResPartner(models.Model):
             "|",
             "|",
             ("partner_id", "child_of", self.ids),
-            ("client_partner_id", "child_of", self.ids),
-            ("funder_partner_id", "child_of", self.ids),
+            ("qualiopi_client_partner_id", "child_of", self.ids),
+            ("qualiopi_funder_partner_id", "child_of", self.ids),
         ]
 
     def _compute_qualiopi_ticket_count(self):

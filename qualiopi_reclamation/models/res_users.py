@@ -37,6 +37,8 @@ class ResUsers(models.Model):
     )
 
     def _compute_qualiopi_auditor_scope(self):
+        # compute_sudo: the auditor's scope is computed for the auditor, who
+        # may not read the accesses granted to them.
         Access = self.env["qualiopi.auditor.access"].sudo().with_context(active_test=False)
         for user in self:
             restricted = bool(
@@ -53,6 +55,7 @@ class ResUsers(models.Model):
 
     def _qualiopi_current_auditor_accesses(self):
         self.ensure_one()
+        # The user's own accesses, read for the login check and the rules.
         accesses = self.env["qualiopi.auditor.access"].sudo().search([("user_id", "=", self.id)])
         return accesses.filtered(lambda access: access._qualiopi_is_current())
 

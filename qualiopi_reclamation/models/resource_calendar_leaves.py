@@ -31,6 +31,8 @@ class ResourceCalendarLeaves(models.Model):
         calendars = leaves.calendar_id
         global_leaves = leaves.filtered(lambda leave: not leave.calendar_id)
         if global_leaves:
+            # Every calendar the leave applies to, readable by the user or not:
+            # their deadlines move all the same.
             Calendar = self.env["resource.calendar"].sudo()
             if any(not leave.company_id for leave in global_leaves):
                 calendars |= Calendar.search([])

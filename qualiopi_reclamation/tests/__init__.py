@@ -17,3 +17,5 @@ from . import test_import
 from . import test_evidence_pack
 from . import test_auditor_access
 from . import test_demo
+from . import test_deadline_rules
+from . import test_migration

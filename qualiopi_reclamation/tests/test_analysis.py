@@ -12,34 +12,36 @@ class TestAnalysis(QualiopiCommon):
     @freeze_time("2026-03-10 09:00:00")
     def test_recurrence_on_same_course(self):
         first = self._create_complaint(
-            received_date="2026-03-02 09:00:00", cause_category_id=self.cause_content.id
+            received_date="2026-03-02 09:00:00", qualiopi_cause_category_id=self.cause_content.id
         )
-        self.assertFalse(first.is_recurrent)
+        self.assertFalse(first.qualiopi_recurrent)
         other_session = self.event.copy({"name": "Excel avancé - avril"})
         second = self._create_complaint(
             event_id=other_session.id,
             received_date="2026-03-09 09:00:00",
-            cause_category_id=self.cause_content.id,
+            qualiopi_cause_category_id=self.cause_content.id,
         )
-        self.assertTrue(second.is_recurrent, "same cause on the same course")
+        self.assertTrue(second.qualiopi_recurrent, "same cause on the same course")
         other_cause = self._create_complaint(
             received_date="2026-03-09 09:00:00",
-            cause_category_id=self.env.ref("qualiopi_reclamation.cause_category_trainer").id,
+            qualiopi_cause_category_id=self.env.ref(
+                "qualiopi_reclamation.cause_category_trainer"
+            ).id,
         )
-        self.assertFalse(other_cause.is_recurrent)
+        self.assertFalse(other_cause.qualiopi_recurrent)
         # Outside the window: not a recurrence.
         self.company.qualiopi_recurrence_days = 3
         second.received_date = "2026-03-09 09:30:00"
-        self.assertFalse(second.is_recurrent)
+        self.assertFalse(second.qualiopi_recurrent)
         # A recurrent record proposes a preventive action.
         self.company.qualiopi_recurrence_days = 365
         second.received_date = "2026-03-09 10:00:00"
-        self.assertTrue(second.is_recurrent)
+        self.assertTrue(second.qualiopi_recurrent)
         action = second.action_qualiopi_create_improvement_action()
         self.assertEqual(action["context"]["default_action_type"], "preventive")
 
     def test_improvement_action_from_record(self):
-        ticket = self._create_complaint(root_cause="Support non prêt")
+        ticket = self._create_complaint(qualiopi_root_cause="Support non prêt")
         action = (
             ticket.with_user(self.user_qualiopi)
             .with_context(qualiopi_action_type="corrective")

@@ -70,7 +70,7 @@ class TestBadInput(HttpCase, QualiopiRpcMixin, QualiopiCommon):
             ticket = self._create_complaint(
                 user=self.user_qualiopi, channel_id=self.channel_phone.id
             )
-            self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
+            self.assertEqual(ticket.qualiopi_transcribed_by_id, self.user_qualiopi)
             after_creation = self._state()
             self.assertEqual(after_creation[0], before[0] + 1)
             # The transcriber is evidence: set once, a manager corrects it with a reason.
@@ -80,9 +80,9 @@ class TestBadInput(HttpCase, QualiopiRpcMixin, QualiopiCommon):
                 self.user_qualiopi,
                 "helpdesk.ticket",
                 "write",
-                [ticket.ids, {"transcribed_by_id": False}],
+                [ticket.ids, {"qualiopi_transcribed_by_id": False}],
             )
-            self.assertEqual(ticket.transcribed_by_id, self.user_qualiopi)
+            self.assertEqual(ticket.qualiopi_transcribed_by_id, self.user_qualiopi)
             self.assertEqual(self._state(), after_creation)
 
     def test_acknowledgement_before_receipt_refused(self):

@@ -161,13 +161,15 @@ class TestEvidence(QualiopiCommon):
 
     def test_transcription_set_once(self):
         ticket = self._create_complaint(user=self.user_qualiopi, channel_id=self.channel_phone.id)
-        self.assertTrue(ticket.transcription_date)
+        self.assertTrue(ticket.qualiopi_transcription_date)
         with self.assertRaises(AccessError):
             ticket.with_user(self.user_qualiopi).write(
-                {"transcription_date": "2026-01-01 10:00:00"}
+                {"qualiopi_transcription_date": "2026-01-01 10:00:00"}
             )
         with self.assertRaises(AccessError):
-            ticket.with_user(self.user_qualiopi).write({"transcribed_by_id": self.user_manager.id})
+            ticket.with_user(self.user_qualiopi).write(
+                {"qualiopi_transcribed_by_id": self.user_manager.id}
+            )
 
     def test_xlsx_cells_never_formulas_nor_links(self):
         self._create_complaint(

@@ -68,7 +68,7 @@ class TestEvidenceOverHttp(QualiopiHttpCommon):
             "actions": self.env["qualiopi.improvement.action"].search_count([]),
             "scheduled": self.env["mail.scheduled.message"].search_count([]),
             "ticket": ticket.read(
-                ["ack_date", "response_date", "stage_id", "received_date", "root_cause"]
+                ["ack_date", "response_date", "stage_id", "received_date", "qualiopi_root_cause"]
             ),
             "activity": self.activity.exists().read(["active", "summary"]),
         }
@@ -230,9 +230,11 @@ class TestEvidenceOverHttp(QualiopiHttpCommon):
         self.assertFalse(self.ticket.ack_date)
         self.assertFalse(self.ticket.response_date)
         # Other fields stay editable by the user.
-        self._call("helpdesk.ticket", "write", [ticket_id], {"root_cause": "Annulation tardive"})
+        self._call(
+            "helpdesk.ticket", "write", [ticket_id], {"qualiopi_root_cause": "Annulation tardive"}
+        )
         self.env.invalidate_all()
-        self.assertEqual(self.ticket.root_cause, "Annulation tardive")
+        self.assertEqual(self.ticket.qualiopi_root_cause, "Annulation tardive")
 
     def test_manager_changes_evidence_only_through_correction(self):
         self.ticket.sudo().write({"ack_date": self.ticket.received_date, "ack_method": "letter"})

@@ -62,10 +62,10 @@ class TestResponse(QualiopiCommon):
         self.assertFalse(hazard.ack_deadline, "a hazard has no acknowledgement")
         with self.assertRaises(ValidationError):
             hazard.stage_id = self.stage_done
-        hazard.hazard_measure = "Formateur remplaçant dès 10h."
+        hazard.qualiopi_hazard_measure = "Formateur remplaçant dès 10h."
         with self.assertRaises(ValidationError):
             hazard.stage_id = self.stage_done
-        hazard.hazard_informed_trainees = True
+        hazard.qualiopi_hazard_informed_trainees = True
         hazard.stage_id = self.stage_done
         self.assertEqual(hazard.qualiopi_status, "closed")
 
@@ -75,6 +75,6 @@ class TestResponse(QualiopiCommon):
         self.assertTrue(difficulty.response_deadline)
         with self.assertRaises(ValidationError):
             difficulty.stage_id = self.stage_done
-        difficulty.difficulty_handling = "Aménagement des horaires."
+        difficulty.qualiopi_difficulty_handling = "Aménagement des horaires."
         difficulty.stage_id = self.stage_done
         self.assertTrue(difficulty.closed)

@@ -42,7 +42,7 @@ class TestSecurity(QualiopiCommon):
         with self.assertRaises(AccessError):
             self.registration.with_user(self.user_auditor).write({"state": "cancel"})
         with self.assertRaises(AccessError):
-            ticket.write({"root_cause": "x"})
+            ticket.write({"qualiopi_root_cause": "x"})
         with self.assertRaises(AccessError):
             self.env["helpdesk.ticket"].with_user(self.user_auditor).create(
                 self._complaint_values()
@@ -60,7 +60,7 @@ class TestSecurity(QualiopiCommon):
 
     def test_user_creates_and_writes_never_deletes(self):
         ticket = self._create_complaint(user=self.user_qualiopi)
-        ticket.write({"root_cause": "Retard du formateur"})
+        ticket.write({"qualiopi_root_cause": "Retard du formateur"})
         self.assertTrue(ticket.ack_date)
         with self.assertRaises(AccessError):
             ticket.unlink()

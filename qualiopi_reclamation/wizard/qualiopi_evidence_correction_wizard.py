@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 # The evidence dates a manager may correct, with a reason.
 CORRECTABLE_FIELDS = [
     ("received_date", "Received on"),
-    ("transcription_date", "Transcribed on"),
+    ("qualiopi_transcription_date", "Transcribed on"),
     ("ack_date", "Acknowledged on"),
     ("response_date", "Answered on"),
 ]
