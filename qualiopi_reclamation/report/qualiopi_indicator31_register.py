@@ -23,9 +23,9 @@ REGISTER_FIELDS = (
     "response_date",
     "response_deadline",
     "qualiopi_status",
-    "is_founded",
-    "cause_category_id",
-    "is_recurrent",
+    "qualiopi_founded",
+    "qualiopi_cause_category_id",
+    "qualiopi_recurrent",
 )
 PRINTED_FIELDS = ("received_date", "ack_date", "response_date")
 
@@ -104,7 +104,7 @@ def register_rows(tickets_env, domain, tz):
 def comodel_names(tickets_env, rows):
     """{field: {id: name}} of the register's many2one, one query per comodel."""
     names = {}
-    for fname in ("channel_id", "event_id", "cause_category_id"):
+    for fname in ("channel_id", "event_id", "qualiopi_cause_category_id"):
         ids = {values[fname] for _id, values, _printed in rows if values[fname]}
         comodel = tickets_env.env[tickets_env._fields[fname].comodel_name].with_context(
             active_test=False
@@ -120,12 +120,12 @@ def register_lines(tickets_env, rows, names, action_references):
     now = fields.Datetime.now()
     selections = {
         fname: dict(tickets_env._fields[fname]._description_selection(env))
-        for fname in ("qualiopi_nature", "stakeholder_type", "qualiopi_status", "is_founded")
+        for fname in ("qualiopi_nature", "stakeholder_type", "qualiopi_status", "qualiopi_founded")
     }
     channels, events, causes = (
         names["channel_id"],
         names["event_id"],
-        names["cause_category_id"],
+        names["qualiopi_cause_category_id"],
     )
     pending, recurrent_text = env._("pending"), env._("recurrent")
     yes, no = env._("Yes"), env._("No")
@@ -135,9 +135,9 @@ def register_lines(tickets_env, rows, names, action_references):
         response_date = values["response_date"]
         response_deadline = values["response_deadline"]
         status = selections["qualiopi_status"].get(values["qualiopi_status"], "")
-        founded = selections["is_founded"].get(values["is_founded"], "")
+        founded = selections["qualiopi_founded"].get(values["qualiopi_founded"], "")
         outcome = f"{status} ({founded})" if founded else status
-        if values["is_recurrent"]:
+        if values["qualiopi_recurrent"]:
             outcome = f"{outcome}, {recurrent_text}"
         lines.append(
             {
@@ -156,9 +156,9 @@ def register_lines(tickets_env, rows, names, action_references):
                 "response_deadline": response_deadline,
                 "status": status,
                 "founded": founded,
-                "cause": causes.get(values["cause_category_id"], ""),
-                "recurrent": bool(values["is_recurrent"]),
-                "recurrent_label": yes if values["is_recurrent"] else no,
+                "cause": causes.get(values["qualiopi_cause_category_id"], ""),
+                "recurrent": bool(values["qualiopi_recurrent"]),
+                "recurrent_label": yes if values["qualiopi_recurrent"] else no,
                 "actions": ", ".join(action_references.get(ticket_id, ())),
                 # Printed forms, for the PDF
                 "received_str": printed["received_date"] or "",
@@ -246,7 +246,7 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
     ack_text, ack_late = milestone("ack_date", "ack_deadline")
     response_text, response_late = milestone("response_date", "response_deadline")
     status = _labels(selection("qualiopi_status"), col("qualiopi_status"))
-    founded = _labels(selection("is_founded"), col("is_founded"))
+    founded = _labels(selection("qualiopi_founded"), col("qualiopi_founded"))
     Action = env["qualiopi.improvement.action"]
     relation = Action._fields["ticket_ids"]
     cells = {
@@ -268,7 +268,7 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
             status,
             founded,
             founded,
-            col("is_recurrent"),
+            col("qualiopi_recurrent"),
             ", " + html.escape(env._("recurrent")),
         ),
         # In the improvement actions' own order, as the Python lines.

@@ -249,7 +249,7 @@ class ReportIndicator31(models.AbstractModel):
             # The one definition of overdue (its own query's conditions, on
             # the same table alias).
             SQL("COUNT(*) FILTER (WHERE %s)", overdue.where_clause),
-            SQL("COUNT(*) FILTER (WHERE %s)", SQL.identifier(table, "is_recurrent")),
+            SQL("COUNT(*) FILTER (WHERE %s)", SQL.identifier(table, "qualiopi_recurrent")),
         ]
         [row] = self.env.execute_query(query.select(*aggregates))
         result = {"overdue_now": row[-2], "recurrent": row[-1]}
@@ -325,13 +325,13 @@ class ReportIndicator31(models.AbstractModel):
                 "qualiopi_nature",
                 "stakeholder_type",
                 "channel_id",
-                "cause_category_id",
-                "is_founded",
+                "qualiopi_cause_category_id",
+                "qualiopi_founded",
             ],
         )
         by_nature = breakdowns["qualiopi_nature"]
         nature_counts = {row["key"]: row["count"] for row in by_nature}
-        founded = {row["key"]: row["count"] for row in breakdowns["is_founded"] if row["key"]}
+        founded = {row["key"]: row["count"] for row in breakdowns["qualiopi_founded"] if row["key"]}
         analysed = sum(founded.values())
         action_states = dict(
             self._qualiopi_actions_env()._read_group(
@@ -352,7 +352,7 @@ class ReportIndicator31(models.AbstractModel):
             "by_nature": by_nature,
             "by_stakeholder": breakdowns["stakeholder_type"],
             "by_channel": breakdowns["channel_id"],
-            "by_cause": breakdowns["cause_category_id"],
+            "by_cause": breakdowns["qualiopi_cause_category_id"],
             "ack": counts["ack"],
             "response": counts["response"],
             "overdue_now": counts["overdue_now"],
@@ -476,9 +476,9 @@ class ReportIndicator31(models.AbstractModel):
         fmt = self._qualiopi_dt_formatter(wizard)
         ack_methods = dict(Ticket._fields["ack_method"]._description_selection(self.env))
         informed_labels = (
-            ("hazard_informed_trainees", self.env._("trainees")),
-            ("hazard_informed_client", self.env._("client company")),
-            ("hazard_informed_funder", self.env._("funder")),
+            ("qualiopi_hazard_informed_trainees", self.env._("trainees")),
+            ("qualiopi_hazard_informed_client", self.env._("client company")),
+            ("qualiopi_hazard_informed_funder", self.env._("funder")),
         )
         records = []
 
@@ -501,8 +501,8 @@ class ReportIndicator31(models.AbstractModel):
             if ticket.response_message_id:
                 args = message(ticket.response_message_id)
                 evidence.append(self.env._("answer: message #%(id)s of %(date)s", **args))
-            if ticket.transcribed_by_id:
-                user = ticket.transcribed_by_id.name
+            if ticket.qualiopi_transcribed_by_id:
+                user = ticket.qualiopi_transcribed_by_id.name
                 evidence.append(self.env._("transcribed by %(user)s", user=user))
             informed = []
             if ticket.qualiopi_nature == "hazard":
@@ -510,9 +510,9 @@ class ReportIndicator31(models.AbstractModel):
             records.append(
                 {
                     "ticket": ticket,
-                    "handling": ticket.hazard_measure
-                    or ticket.difficulty_handling
-                    or ticket.corrective_action_note
+                    "handling": ticket.qualiopi_hazard_measure
+                    or ticket.qualiopi_difficulty_handling
+                    or ticket.qualiopi_corrective_note
                     or "",
                     "informed": ", ".join(informed),
                     "evidence": "; ".join(evidence),

@@ -107,11 +107,11 @@ class TestDemoStory(TransactionCase):
     def test_recurrence(self):
         phone = self.env.ref("qualiopi_reclamation.demo_ticket_complaint_phone")
         hazard = self.env.ref("qualiopi_reclamation.demo_ticket_hazard_room")
-        self.assertEqual(phone.cause_category_id, hazard.cause_category_id)
+        self.assertEqual(phone.qualiopi_cause_category_id, hazard.qualiopi_cause_category_id)
         self.assertEqual(phone.event_id, hazard.event_id)
         self.assertLess(hazard.received_date, phone.received_date)
-        self.assertTrue(phone.is_recurrent)
-        self.assertFalse(hazard.is_recurrent)
+        self.assertTrue(phone.qualiopi_recurrent)
+        self.assertFalse(hazard.qualiopi_recurrent)
 
     def test_annual_reviews(self):
         Review = self.env["qualiopi.annual.review"]

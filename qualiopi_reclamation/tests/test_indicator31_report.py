@@ -43,8 +43,8 @@ class Indicator31Common(QualiopiCommon):
             received_date=received,
             ack_date=received + day,
             response_date=received + 5 * day,
-            cause_category_id=cls.cause_content.id,
-            is_founded="founded",
+            qualiopi_cause_category_id=cls.cause_content.id,
+            qualiopi_founded="founded",
         )
         # c2: client, by phone, on the second session: both milestones late.
         received = datetime.datetime(2026, 3, 3, 9, 0)
@@ -56,14 +56,14 @@ class Indicator31Common(QualiopiCommon):
             received_date=received,
             ack_date=received + 3 * day,
             response_date=received + 20 * day,
-            is_founded="unfounded",
+            qualiopi_founded="unfounded",
         )
         # c3: never acknowledged nor answered: overdue now; same cause and
         # session as c1, so recurrent.
         cls.c3 = complaint(
             name="c3",
             received_date=datetime.datetime(2026, 3, 10, 9, 0),
-            cause_category_id=cls.cause_content.id,
+            qualiopi_cause_category_id=cls.cause_content.id,
         )
         # d1: a difficulty answered after 2 days, partly founded.
         received = datetime.datetime(2026, 3, 20, 9, 0)
@@ -72,8 +72,8 @@ class Indicator31Common(QualiopiCommon):
             qualiopi_nature="difficulty",
             received_date=received,
             response_date=received + 2 * day,
-            is_founded="partly",
-            difficulty_handling="Exercices adaptés.",
+            qualiopi_founded="partly",
+            qualiopi_difficulty_handling="Exercices adaptés.",
         )
         # h1: a hazard on the second session, reported by the trainer.
         cls.h1 = complaint(
@@ -83,9 +83,9 @@ class Indicator31Common(QualiopiCommon):
             channel_id=cls.channel_phone.id,
             event_id=cls.event2.id,
             received_date=datetime.datetime(2026, 3, 25, 9, 0),
-            hazard_measure="Formateur remplacé dans l'heure.",
-            hazard_informed_trainees=True,
-            cause_category_id=cls.cause_logistics.id,
+            qualiopi_hazard_measure="Formateur remplacé dans l'heure.",
+            qualiopi_hazard_informed_trainees=True,
+            qualiopi_cause_category_id=cls.cause_logistics.id,
         )
         # Outside the period, before and after.
         cls.before = complaint(
@@ -189,8 +189,8 @@ class TestIndicator31Report(Indicator31Common):
         self.assertGreater(self.c2.response_date, self.c2.response_deadline)
         self.assertLess(self.d1.response_date, self.d1.response_deadline)
         self.assertFalse(self.h1.ack_deadline or self.h1.response_deadline)
-        self.assertTrue(self.c3.is_recurrent)
-        self.assertFalse(self.c1.is_recurrent)
+        self.assertTrue(self.c3.qualiopi_recurrent)
+        self.assertFalse(self.c1.qualiopi_recurrent)
 
     def test_figures_of_the_period(self):
         figures = self._wizard()._qualiopi_figures()

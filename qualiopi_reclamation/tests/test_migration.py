@@ -20,8 +20,8 @@ def _pre_migrate_1_2_0():
 class TestPreMigrate120(QualiopiCommon):
     """The 1.2.0 renames keep the data of a database left by 1.1.0: put the
     names back as 1.1.0 had them (in this test's transaction), migrate, read.
-    The same upgrade, from a database installed by 1.1.0, is scripted in
-    ``upgrade_check.py``."""
+    The same upgrade, from a database installed by 1.1.0, is run by
+    ``setup/test-upgrade`` (CI)."""
 
     def test_renamed_with_data_xmlids_and_saved_filters(self):
         migration = _pre_migrate_1_2_0()

@@ -50,8 +50,8 @@ class TestComplaintSurvey(QualiopiSurveyCommon):
         self.company.qualiopi_complaint_survey_on_close = True
         hazard = self._create_complaint(
             qualiopi_nature="hazard",
-            hazard_measure="Salle de repli",
-            hazard_informed_trainees=True,
+            qualiopi_hazard_measure="Salle de repli",
+            qualiopi_hazard_informed_trainees=True,
         )
         hazard.stage_id = self.stage_done
         self.assertFalse(self._survey_answers(hazard))
