@@ -105,7 +105,9 @@ class HelpdeskTicket(models.Model):
     qualiopi_funder_partner_id = fields.Many2one(
         comodel_name="res.partner", string="Funder", tracking=True
     )
-    qualiopi_funding_type = fields.Selection(selection=FUNDING_TYPES, tracking=True)
+    qualiopi_funding_type = fields.Selection(
+        selection=FUNDING_TYPES, string="Funding type", tracking=True
+    )
     received_date = fields.Datetime(
         string="Received on",
         default=fields.Datetime.now,
