@@ -163,11 +163,7 @@ class TestDutyToInform(HttpCase, QualiopiRpcMixin, MediationCommon):
             ticket = self._create_complaint(channel_id=self.channel_phone.id)
         with freeze_time("2026-03-03 10:00:00"):
             action = ticket.with_user(self.user_qualiopi).action_qualiopi_record_acknowledgement()
-            wizard_form = Form(
-                self.env[action["res_model"]]
-                .with_user(self.user_qualiopi)
-                .with_context(**action["context"])
-            )
+            wizard_form = self._action_form(action, self.user_qualiopi)
             wizard_form.ack_method = "letter"
             wizard_form.mediation_informed = True
             wizard_form.save().action_confirm()

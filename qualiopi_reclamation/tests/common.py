@@ -4,7 +4,7 @@ import re
 import zipfile
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user
+from odoo.tests import Form, HttpCase, new_test_user
 
 from odoo.addons.mail.tests.common import MailCommon
 
@@ -138,6 +138,10 @@ class QualiopiCommon(MailCommon):
             {"event_id": cls.event.id, "partner_id": cls.trainee.id}
         )
         cls.cause_content = cls.env.ref("qualiopi_reclamation.cause_category_content")
+
+    def _action_form(self, action, user):
+        """A Form on the wizard a button's ``action`` opens, as ``user``."""
+        return Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
 
     @classmethod
     def _complaint_values(cls, **values):

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import QualiopiCommon
 
@@ -111,11 +111,7 @@ class TestAcknowledgement(QualiopiCommon):
         with self.assertRaises(UserError):
             ticket.action_qualiopi_acknowledge()
         action = ticket.with_user(self.user_qualiopi).action_qualiopi_record_acknowledgement()
-        wizard_form = Form(
-            self.env[action["res_model"]]
-            .with_user(self.user_qualiopi)
-            .with_context(**action["context"])
-        )
+        wizard_form = self._action_form(action, self.user_qualiopi)
         wizard_form.ack_method = "phone"
         wizard_form.ack_date = "2026-03-03 10:30:00"
         wizard_form.ack_note = "Rappelée, délai de réponse annoncé."

@@ -7,8 +7,9 @@ from odoo.tests import tagged
 from .common import QualiopiCommon
 
 
-@tagged("post_install", "-at_install")
-class TestDeadlineCron(QualiopiCommon):
+class DeadlineCronCommon(QualiopiCommon):
+    """No automatic acknowledgement, and the deadline activities of tickets."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -24,6 +25,9 @@ class TestDeadlineCron(QualiopiCommon):
             ]
         )
 
+
+@tagged("post_install", "-at_install")
+class TestDeadlineCron(DeadlineCronCommon):
     def _run_cron(self):
         self.env["helpdesk.ticket"]._cron_qualiopi_deadlines()
         self.env.flush_all()
@@ -132,23 +136,8 @@ class TestDeadlineCron(QualiopiCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineCronIsolation(QualiopiCommon):
+class TestDeadlineCronIsolation(DeadlineCronCommon):
     """One ticket that cannot be processed never stops the cron for the others."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.qualiopi_auto_ack = False
-        cls.activity_type = cls.env.ref("qualiopi_reclamation.mail_activity_type_qualiopi_deadline")
-
-    def _activities(self, tickets):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "helpdesk.ticket"),
-                ("res_id", "in", tickets.ids),
-                ("activity_type_id", "=", self.activity_type.id),
-            ]
-        )
 
     def test_bad_ticket_keeps_its_error_and_the_others_go_on(self):
         with freeze_time("2026-03-02 09:00:00"):

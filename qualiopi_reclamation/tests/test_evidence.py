@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo import fields, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import QualiopiCommon
 
@@ -22,11 +22,7 @@ class TestEvidence(QualiopiCommon):
 
     def _record_answer_wizard(self, ticket, user=None, **values):
         action = ticket.with_user(user or self.user_qualiopi).action_qualiopi_record_response()
-        wizard_form = Form(
-            self.env[action["res_model"]]
-            .with_user(user or self.user_qualiopi)
-            .with_context(**action["context"])
-        )
+        wizard_form = self._action_form(action, user or self.user_qualiopi)
         for name, value in values.items():
             setattr(wizard_form, name, value)
         return wizard_form.save()
@@ -104,11 +100,7 @@ class TestEvidence(QualiopiCommon):
     def test_acknowledgement_records_who_and_when(self):
         ticket = self._create_complaint(received_date="2026-03-02 09:00:00")
         action = ticket.with_user(self.user_qualiopi).action_qualiopi_record_acknowledgement()
-        wizard_form = Form(
-            self.env[action["res_model"]]
-            .with_user(self.user_qualiopi)
-            .with_context(**action["context"])
-        )
+        wizard_form = self._action_form(action, self.user_qualiopi)
         wizard_form.ack_method = "phone"
         wizard_form.ack_date = "2026-03-03 11:00:00"
         wizard_form.user_id = self.user_manager
@@ -129,11 +121,7 @@ class TestEvidence(QualiopiCommon):
         with self.assertRaises(AccessError):
             ticket.with_user(self.user_qualiopi).action_qualiopi_correct_evidence()
         action = ticket.with_user(self.user_manager).action_qualiopi_correct_evidence()
-        wizard_form = Form(
-            self.env[action["res_model"]]
-            .with_user(self.user_manager)
-            .with_context(**action["context"])
-        )
+        wizard_form = self._action_form(action, self.user_manager)
         wizard_form.field_name = "received_date"
         wizard_form.new_date = "2026-02-27 16:00:00"
         wizard_form.reason = "Lettre reçue le vendredi, enregistrée le lundi"
