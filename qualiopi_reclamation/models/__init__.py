@@ -30,6 +30,7 @@ from . import qualiopi_auditor_access
 from . import qualiopi_auditor_access_log
 from . import res_users
 from . import qualiopi_evidence_pack
+from . import qualiopi_evidence_pack_sessions
 from . import qualiopi_auditor_logged_mixin
 from . import qualiopi_auditor_logged_models
 from . import ir_binary

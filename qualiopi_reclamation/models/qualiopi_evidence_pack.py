@@ -1,27 +1,17 @@
-import base64
-import csv
-import email.utils
 import hashlib
-import html
-import io
-import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import threading
-import uuid
-import zipfile
-from email.header import Header
-from urllib.parse import quote
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_datetime
 from odoo.tools.misc import get_lang
+
+from ..tools.evidence_pack_files import PackWriter, safe_name
 
 _logger = logging.getLogger(__name__)
 
@@ -45,17 +35,6 @@ PROTECTED_FIELDS = (
     "manifest_sha256",
     "error",
 )
-
-
-SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
-
-
-def _safe_name(text, default="file", length=60):
-    """A file or folder name from any text (record names are typed by users
-    and visitors): no path separator, no '..', no control character."""
-    name = SAFE_NAME.sub("-", str(text or ""))
-    name = re.sub(r"\.{2,}", ".", name).strip("-.")[:length].strip("-.")
-    return name or default
 
 
 class QualiopiEvidencePack(models.Model):
@@ -282,7 +261,7 @@ class QualiopiEvidencePack(models.Model):
         handle, path = tempfile.mkstemp(prefix="qualiopi-pack-", suffix=".zip")
         os.close(handle)
         try:
-            builder = _PackWriter(
+            builder = PackWriter(
                 path,
                 {
                     "file": pack.env._("File"),
@@ -314,7 +293,7 @@ class QualiopiEvidencePack(models.Model):
         return True
 
     def _qualiopi_file_base(self):
-        return _safe_name(
+        return safe_name(
             f"qualiopi-evidence-{self.company_id.name}-{self.date_from}-{self.date_to}",
             default="qualiopi-evidence",
             length=120,
@@ -473,395 +452,8 @@ class QualiopiEvidencePack(models.Model):
                 "qualiopi_reclamation.report_qualiopi_annual_review", review.ids
             )
             builder.add(
-                f"03-annual-review/{_safe_name(review.name, 'annual-review')}.pdf",
+                f"03-annual-review/{safe_name(review.name, 'annual-review')}.pdf",
                 pdf,
                 self.env._("Annual review"),
                 review.name,
             )
-
-    def _qualiopi_pack_sessions(self, wizard):
-        """[(folder, event or empty recordset, tickets)]: the sampled sessions
-        with all their records (as in the report), or, with no sample, every
-        session with a record in the period and a folder for the records
-        without a session."""
-        self.ensure_one()
-        ReportModel = self.env["report.qualiopi_reclamation.report_indicator31"]
-        Ticket = ReportModel._qualiopi_tickets_env()
-        if self.event_ids:
-            groups = [
-                (
-                    event,
-                    Ticket.search(
-                        [
-                            ("qualiopi_nature", "!=", False),
-                            ("company_id", "=", self.company_id.id),
-                            ("event_id", "=", event.id),
-                        ],
-                        order="received_date, id",
-                    ),
-                )
-                for event in self.event_ids.sudo()
-            ]
-        else:
-            tickets = Ticket.search(
-                ReportModel._qualiopi_ticket_domain(wizard), order="received_date, id"
-            )
-            by_event = {}
-            for ticket in tickets:
-                by_event.setdefault(ticket.event_id, []).append(ticket.id)
-            groups = [
-                (event, Ticket.browse(ids))
-                for event, ids in sorted(by_event.items(), key=lambda item: item[0].id or 0)
-            ]
-        result = []
-        for index, (event, tickets) in enumerate(groups, start=1):
-            if event:
-                folder = f"04-sessions/{index:03d}-{_safe_name(event.name, 'session', 50)}"
-            else:
-                folder = f"04-sessions/{index:03d}-{_safe_name(self.env._('without-session'))}"
-            result.append((folder, event, tickets))
-        return result
-
-    def _qualiopi_write_sessions(self, builder, wizard):
-        sessions = self._qualiopi_pack_sessions(wizard)
-        for done, (folder, event, tickets) in enumerate(sessions, start=1):
-            section = event.display_name if event else self.env._("Records without a session")
-            self._qualiopi_write_records(builder, folder, section, tickets)
-            for name, content, title in self._qualiopi_pack_session_files(event, tickets):
-                builder.add(f"{folder}/{name}", content, section, title)
-            self._qualiopi_set_progress(20 + 79 * done / len(sessions))
-            # One session at a time in memory: the next one starts afresh.
-            tickets.env.invalidate_all()
-
-    def _qualiopi_write_records(self, builder, folder, section, tickets):
-        mails = self._qualiopi_mails_by_message(
-            tickets.ack_message_id | tickets.response_message_id
-        )
-        for ticket in tickets:
-            record_folder = f"{folder}/{_safe_name(ticket.number or ticket.id, 'record', 30)}"
-            label = f"{ticket.number or ticket.id}"
-            for milestone, message, title in (
-                ("acknowledgement", ticket.ack_message_id, self.env._("acknowledgement")),
-                ("answer", ticket.response_message_id, self.env._("answer")),
-            ):
-                if message:
-                    builder.add(
-                        f"{record_folder}/{milestone}.eml",
-                        self._qualiopi_message_eml(message, mails.get(message.id, ())),
-                        section,
-                        f"{label}: {title} ({self._qualiopi_local(message.date)})",
-                    )
-                    continue
-                scans = self._qualiopi_pack_letter_attachments(ticket, milestone)
-                for attachment in scans:
-                    builder.add(
-                        f"{record_folder}/{milestone}-{_safe_name(attachment.name, 'scan')}",
-                        attachment.raw or b"",
-                        section,
-                        f"{label}: {title}, {attachment.name}",
-                    )
-                if not scans:
-                    # Said in the index, so that the auditor does not look for it.
-                    builder.note(
-                        section,
-                        self.env._(
-                            "%(record)s: %(milestone)s, no message or letter sent in Odoo "
-                            "(%(state)s)",
-                            record=label,
-                            milestone=title,
-                            state=self._qualiopi_milestone_state(ticket, milestone),
-                        ),
-                    )
-
-    def _qualiopi_milestone_state(self, ticket, milestone):
-        date_field, method_field = (
-            ("ack_date", "ack_method")
-            if milestone == "acknowledgement"
-            else ("response_date", None)
-        )
-        if ticket.qualiopi_nature != "complaint" and not ticket[date_field]:
-            return self.env._("not required for this nature")
-        if not ticket[date_field]:
-            return self.env._("not done")
-        method = ""
-        if method_field and ticket[method_field]:
-            method = dict(ticket._fields[method_field]._description_selection(self.env)).get(
-                ticket[method_field], ""
-            )
-        return self.env._(
-            "recorded on %(date)s %(method)s",
-            date=self._qualiopi_local(ticket[date_field]),
-            method=method,
-        ).strip()
-
-    def _qualiopi_local(self, value):
-        """A UTC datetime in the company's time zone and the pack's language."""
-        return format_datetime(
-            self.env, value, tz=self.company_id._qualiopi_tz(), dt_format="short"
-        )
-
-    @api.model
-    def _qualiopi_pack_letter_attachments(self, ticket, milestone):
-        """The scan of a recorded letter for a milestone (``acknowledgement``
-        or ``answer``) with no message: the attachments held by the record's
-        fields named after the milestone (``ack_*`` / ``response_*`` fields
-        towards ir.attachment), if the register has such fields."""
-        prefix = "ack_" if milestone == "acknowledgement" else "response_"
-        attachments = self.env["ir.attachment"].sudo()
-        for fname, field in ticket._fields.items():
-            if fname.startswith(prefix) and field.comodel_name == "ir.attachment":
-                attachments |= ticket[fname].sudo()
-        return attachments
-
-    @api.model
-    def _qualiopi_mails_by_message(self, messages):
-        """{message id: mail.mail records} for the emails still kept."""
-        result = {}
-        if not messages:
-            return result
-        mails = (
-            self.env["mail.mail"]
-            .sudo()
-            .search_fetch(
-                [("mail_message_id", "in", messages.ids)], ["mail_message_id", "email_to"]
-            )
-        )
-        for mail in mails:
-            result.setdefault(mail.mail_message_id.id, []).append(mail)
-        return result
-
-    @api.model
-    def _qualiopi_message_eml(self, message, mails=()):
-        """The message as sent, as an RFC 5322 email: its date, sender,
-        recipients (followers notified and the addresses it was mailed to),
-        subject, Message-Id, HTML body and attachments.
-
-        Odoo keeps the HTML body it sent; the plain-text alternative it added
-        was derived from it, so the email holds the HTML alone."""
-        message = message.sudo()
-
-        def address(name, addr):
-            return email.utils.formataddr((name or "", addr), charset="utf-8")
-
-        recipients = [
-            address(partner.name, partner.email) for partner in message.partner_ids if partner.email
-        ]
-        for mail in mails:
-            for name, addr in email.utils.getaddresses([mail.email_to or ""]):
-                if addr and address(name, addr) not in recipients:
-                    recipients.append(address(name, addr))
-        sender = message.email_from or message.author_id.email_formatted or ""
-        if not sender.isascii():
-            sender = address(*email.utils.parseaddr(sender))
-        subject = (message.subject or message.record_name or "").replace("\n", " ")
-        if not subject.isascii():
-            subject = Header(subject, "utf-8").encode(linesep="\r\n")
-        headers = [
-            ("Date", email.utils.format_datetime(message.date.replace(tzinfo=pytz.utc))),
-            ("From", sender),
-        ]
-        if recipients:
-            headers.append(("To", ", ".join(recipients)))
-        headers.append(("Subject", subject))
-        if message.message_id:
-            headers.append(("Message-Id", message.message_id))
-        headers += [
-            ("X-Odoo-Message-Id", str(message.id)),
-            ("X-Odoo-Record", f"{message.model},{message.res_id}"),
-        ]
-        headers += [
-            (
-                "X-Odoo-Delivery",
-                f"{notification.res_partner_id.email or ''}: {notification.notification_status}",
-            )
-            for notification in message.notification_ids
-            if notification.notification_type == "email"
-        ]
-        files = [
-            (attachment.name, attachment.mimetype, attachment.raw or b"")
-            for attachment in message.attachment_ids
-        ]
-        return _eml_bytes(headers, str(message.body or "") or "<p></p>", files)
-
-    def _qualiopi_pack_session_files(self, event, tickets):
-        """[(file name, bytes, title)] added to a session's folder. Other
-        addons extend it with ``super()`` (the survey results)."""
-        self.ensure_one()
-        Action = self.env["qualiopi.improvement.action"].sudo().with_context(active_test=False)
-        if event:
-            domain = ["|", ("event_ids", "in", event.ids), ("ticket_ids", "in", tickets.ids)]
-        else:
-            domain = [("ticket_ids", "in", tickets.ids)]
-        actions = Action.search(domain, order="date_deadline, id")
-        headers, rows = actions._qualiopi_export_table()
-        return [
-            (
-                "improvement-actions.csv",
-                _csv_bytes([headers, *rows]),
-                self.env._("Improvement actions (%(count)s)", count=len(actions)),
-            )
-        ]
-
-
-def _base64_lines(data):
-    return base64.encodebytes(data).replace(b"\n", b"\r\n")
-
-
-def _eml_bytes(headers, html_body, files):
-    """A MIME email written directly (CRLF, base64 parts, headers unfolded:
-    a folded Message-Id reads back with a leading space in some tools).
-    Python's email generator parsed and refolded every header, most of the
-    pack's time for 20,000 messages."""
-    boundary = f"qualiopi_{uuid.uuid4().hex}"  # "_" is not base64: never in a part
-    lines = [f"{name}: {value}".encode() for name, value in headers]
-    lines.append(b"MIME-Version: 1.0")
-    html_part = (
-        b'Content-Type: text/html; charset="utf-8"\r\n'
-        b"Content-Transfer-Encoding: base64\r\n\r\n" + _base64_lines(html_body.encode())
-    )
-    if not files:
-        return b"\r\n".join(lines) + b"\r\n" + html_part
-    lines.append(f'Content-Type: multipart/mixed; boundary="{boundary}"'.encode())
-    parts = [html_part]
-    for name, mimetype, raw in files:
-        filename = quote(name or "file")
-        parts.append(
-            f"Content-Type: {mimetype or 'application/octet-stream'}\r\n"
-            f"Content-Disposition: attachment; filename*=utf-8''{filename}\r\n"
-            "Content-Transfer-Encoding: base64\r\n\r\n".encode()
-            + _base64_lines(raw)
-        )
-    separator = f"\r\n--{boundary}\r\n".encode()
-    return (
-        b"\r\n".join(lines)
-        + b"\r\n\r\n"
-        + separator.lstrip(b"\r\n")
-        + separator.join(parts)
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-
-
-def _csv_cell(value):
-    """A CSV cell that a spreadsheet never reads as a formula."""
-    if value is None or value is False:
-        return ""
-    text = str(value)
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _csv_bytes(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    # A BOM so that spreadsheets read the accents right.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-class _PackWriter:
-    """A ZIP written file by file to disk, with the hash of each file kept
-    for the manifest and the index."""
-
-    def __init__(self, path, labels):
-        self.labels = labels
-        self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
-        self.entries = []
-        self.names = set()
-
-    def _unique(self, name):
-        stem, dot, ext = name.rpartition(".")
-        candidate, counter = name, 1
-        while candidate in self.names:
-            counter += 1
-            candidate = f"{stem}-{counter}.{ext}" if dot else f"{name}-{counter}"
-        self.names.add(candidate)
-        return candidate
-
-    def add(self, name, content, section, title):
-        name = self._unique(name)
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        self.zip.writestr(name, content)
-        self.entries.append(
-            {
-                "path": name,
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "size": len(content),
-                "section": section,
-                "title": title,
-            }
-        )
-
-    def note(self, section, text):
-        """A line of the index with no file (what the pack does not hold)."""
-        self.entries.append({"path": None, "section": section, "title": text})
-
-    def close(self, header):
-        """Write the index, the manifest and SHA256SUMS; return the manifest's
-        SHA-256 and the count of files."""
-        index = _index_html(header, self.entries, self.labels).encode("utf-8")
-        self.add("index.html", index, "", header["title"])
-        files = [
-            {key: entry[key] for key in ("path", "sha256", "size")}
-            for entry in self.entries
-            if entry["path"]
-        ]
-        manifest = json.dumps({**header, "files": files}, indent=2, ensure_ascii=False).encode()
-        self.zip.writestr("manifest.json", manifest)
-        sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in files)
-        self.zip.writestr("SHA256SUMS", sums)
-        self.zip.close()
-        return hashlib.sha256(manifest).hexdigest(), len(files) + 2
-
-
-def _index_html(header, entries, labels):
-    """index.html: every file linked, grouped by section; every name escaped."""
-    esc = html.escape
-    parts = [
-        f"<!DOCTYPE html><html lang='{esc(labels['lang'])}'><head><meta charset='utf-8'>",
-        f"<title>{esc(header['title'])}</title>",
-        "<style>body{font-family:sans-serif;margin:2em;color:#222}"
-        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;"
-        "padding:4px 8px;text-align:left;font-size:13px}th{background:#eef}"
-        "h2{margin-top:1.5em;font-size:1.1em}.hash{font-family:monospace;font-size:11px;"
-        "color:#555}.missing td{color:#8a4b00;font-style:italic}</style></head><body>",
-        f"<h1>{esc(header['title'])}</h1>",
-        "<p>",
-        f"{esc(header['company'])}: {esc(header['date_from'])} &rarr; {esc(header['date_to'])}",
-        "<br/>",
-        esc(
-            labels["generated"]
-            % {
-                "date": header["generated_on_local"],
-                "user": f"{header['generated_by']['name']} ({header['generated_by']['login']})",
-            }
-        ),
-        "</p><p><a href='manifest.json'>manifest.json</a> &middot; "
-        f"<a href='SHA256SUMS'>SHA256SUMS</a> ({esc(labels['check'])} "
-        "<code>sha256sum -c SHA256SUMS</code>)</p>",
-    ]
-    current = None
-    for entry in entries:
-        if entry["section"] != current:
-            if current is not None:
-                parts.append("</table>")
-            current = entry["section"]
-            parts.append(
-                f"<h2>{esc(current)}</h2><table><tr><th>{esc(labels['file'])}</th>"
-                f"<th>{esc(labels['path'])}</th><th>{esc(labels['size'])}</th>"
-                "<th>SHA-256</th></tr>"
-            )
-        if not entry["path"]:
-            parts.append(f"<tr class='missing'><td colspan='4'>{esc(entry['title'])}</td></tr>")
-            continue
-        parts.append(
-            f'<tr><td><a href="{esc(quote(entry["path"]))}">{esc(entry["title"])}</a></td>'
-            f"<td>{esc(entry['path'])}</td><td>{entry['size']}</td>"
-            f"<td class='hash'>{entry['sha256']}</td></tr>"
-        )
-    if current is not None:
-        parts.append("</table>")
-    parts.append("</body></html>")
-    return "".join(parts)

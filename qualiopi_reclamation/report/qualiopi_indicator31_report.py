@@ -6,9 +6,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from . import qualiopi_indicator31_columns as columns_mod
+from . import qualiopi_indicator31_figures as figures_mod
 from . import qualiopi_indicator31_register as register_mod
 
 
@@ -147,124 +147,15 @@ class ReportIndicator31(models.AbstractModel):
 
     @api.model
     def _qualiopi_breakdowns(self, domain, field_names):
-        """{field: [{key, label, count}]} for each of ``field_names``, largest
-        count first, from one scan of the records (GROUPING SETS): the figures
-        must not read the register once per breakdown."""
-        Ticket = self._qualiopi_tickets_env()
-        query = Ticket._search(domain)
-        columns = [Ticket._field_to_sql(query.table, fname, query) for fname in field_names]
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT %s, %s, COUNT(*) FROM %s WHERE %s GROUP BY GROUPING SETS (%s)",
-                SQL(", ").join(columns),
-                SQL(", ").join(SQL("GROUPING(%s)", column) for column in columns),
-                query.from_clause,
-                query.where_clause or SQL("TRUE"),
-                SQL(", ").join(SQL("(%s)", column) for column in columns),
-            )
-        )
-        width = len(field_names)
-        counts = {fname: [] for fname in field_names}
-        for row in rows:
-            values, grouping, count = row[:width], row[width : 2 * width], row[-1]
-            for fname, value, grouped_out in zip(field_names, values, grouping, strict=True):
-                if not grouped_out:
-                    counts[fname].append((value, count))
-        result = {}
-        for fname in field_names:
-            field = Ticket._fields[fname]
-            if field.type == "many2one":
-                comodel = self.env[field.comodel_name].with_context(active_test=False)
-                names = {
-                    record.id: record.display_name
-                    for record in comodel.browse([v for v, _c in counts[fname] if v])
-                }
-            else:
-                names = dict(field._description_selection(self.env))
-            lines = [
-                {
-                    "key": value or False,
-                    "label": names.get(value) or self.env._("Not set"),
-                    "count": count,
-                }
-                for value, count in counts[fname]
-            ]
-            lines.sort(key=lambda line: (-line["count"], line["label"]))
-            result[fname] = lines
-        return result
+        """{field: [{key, label, count}]} of the records of ``domain``, largest
+        count first (one scan: figures_mod.breakdowns)."""
+        return figures_mod.breakdowns(self._qualiopi_tickets_env(), domain, field_names)
 
     @api.model
     def _qualiopi_period_counts(self, domain):
-        """The milestones' delays and shares, the records overdue now and the
-        recurrent ones, in one scan of the records.
-
-        A record counts in a milestone's share once it is due: its deadline
-        has passed or the milestone is done; it is on time when done by the
-        deadline. The acknowledgement is a complaint's only."""
-        Ticket = self._qualiopi_tickets_env()
-        query = Ticket._search(domain)
-        table = query.table
-        now = fields.Datetime.now()
-        overdue = Ticket._search(Ticket._qualiopi_overdue_domain(now))
-        received = SQL.identifier(table, "received_date")
-        complaint = SQL("%s = 'complaint'", SQL.identifier(table, "qualiopi_nature"))
-        milestones = (
-            ("ack", "ack_date", "ack_deadline", complaint),
-            ("response", "response_date", "response_deadline", SQL("TRUE")),
-        )
-        aggregates = []
-        for _key, date_field, deadline_field, scope in milestones:
-            date, deadline = (
-                SQL.identifier(table, date_field),
-                SQL.identifier(table, deadline_field),
-            )
-            aggregates += [
-                SQL(
-                    "percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (%s - %s))"
-                    " / 86400.0) FILTER (WHERE %s AND %s IS NOT NULL)",
-                    date,
-                    received,
-                    scope,
-                    date,
-                ),
-                SQL("COUNT(*) FILTER (WHERE %s AND %s IS NOT NULL)", scope, deadline),
-                SQL("COUNT(*) FILTER (WHERE %s AND %s IS NOT NULL)", scope, date),
-                SQL(
-                    "COUNT(*) FILTER (WHERE %s AND %s IS NOT NULL AND (%s IS NOT NULL OR %s < %s))",
-                    scope,
-                    deadline,
-                    date,
-                    deadline,
-                    now,
-                ),
-                SQL(
-                    "COUNT(*) FILTER (WHERE %s AND %s IS NOT NULL AND %s <= %s)",
-                    scope,
-                    deadline,
-                    date,
-                    deadline,
-                ),
-            ]
-        aggregates += [
-            # The one definition of overdue (its own query's conditions, on
-            # the same table alias).
-            SQL("COUNT(*) FILTER (WHERE %s)", overdue.where_clause),
-            SQL("COUNT(*) FILTER (WHERE %s)", SQL.identifier(table, "qualiopi_recurrent")),
-        ]
-        [row] = self.env.execute_query(query.select(*aggregates))
-        result = {"overdue_now": row[-2], "recurrent": row[-1]}
-        for index, (key, *_rest) in enumerate(milestones):
-            median, expected, done, due, on_time = row[index * 5 : index * 5 + 5]
-            result[key] = {
-                "expected": expected,
-                "done": done,
-                "due": due,
-                "on_time": on_time,
-                "late": due - on_time,
-                "median_days": round(float(median), 1) if median is not None else None,
-                "share_on_time": round(100.0 * on_time / due, 1) if due else None,
-            }
-        return result
+        """Delays and shares of the milestones, overdue now, recurrent (one
+        scan: figures_mod.period_counts)."""
+        return figures_mod.period_counts(self._qualiopi_tickets_env(), domain)
 
     @api.model
     def _qualiopi_process_live(self, wizard):

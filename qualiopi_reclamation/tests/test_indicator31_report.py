@@ -1,3 +1,8 @@
+"""The indicator-31 audit report on a known register. Over 500 lines for a
+reason: every figure, the register's cells (PDF and XLSX), the samples, the
+query counts and the company checks are asserted against the one data set of
+``Indicator31Common``, which a split would have to rebuild per file."""
+
 import datetime
 import io
 import subprocess

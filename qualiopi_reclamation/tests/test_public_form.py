@@ -1,3 +1,8 @@
+"""The public complaint form over HTTP, as a visitor and as an attacker would
+send it. Over 500 lines for a reason: one scenario per hostile input (markup,
+files, links in names, tokens, rates, frames), each short, all on the same
+fixtures of ``QualiopiHttpCommon``; split, they would repeat them."""
+
 import datetime
 import re
 import time

@@ -1,6 +1,6 @@
 from odoo import models
 
-from odoo.addons.qualiopi_reclamation.models.qualiopi_evidence_pack import _csv_bytes
+from odoo.addons.qualiopi_reclamation.tools.evidence_pack_files import csv_bytes
 
 
 class QualiopiEvidencePack(models.Model):
@@ -49,7 +49,7 @@ class QualiopiEvidencePack(models.Model):
         files.append(
             (
                 "survey-results.csv",
-                _csv_bytes(rows),
+                csv_bytes(rows),
                 self.env._("Survey results (%(count)s invitations)", count=len(answers)),
             )
         )
