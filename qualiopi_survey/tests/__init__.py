@@ -7,3 +7,4 @@ from . import test_invitation
 from . import test_report
 from . import test_respondent_flow
 from . import test_scoring
+from . import test_public_results
