@@ -150,35 +150,45 @@ class QualiopiPublicResults(models.AbstractModel):
         """The published results of ``company`` with their texts, ready for
         the public page: rates and counts written as the language does."""
         results = self._qualiopi_course_results(company)
+
+        def rate_texts(rate, detail, answers):
+            """The rate and the counts behind it, or only the answers when too few."""
+            if rate is None:
+                return False, self.env._("%(count)s answer(s)", count=answers)
+            return self._qualiopi_format_percent(rate), detail
+
         courses = []
         for course in results["courses"]:
-            satisfaction, average = course["satisfaction_rate"], course["satisfaction_avg"]
-            response = course["response_rate"]
+            satisfaction = rate_texts(
+                course["satisfaction_rate"],
+                self.env._(
+                    "%(satisfied)s satisfied of %(answers)s answers",
+                    satisfied=course["satisfied_count"],
+                    answers=course["scored_count"],
+                ),
+                course["scored_count"],
+            )
+            response = rate_texts(
+                course["response_rate"],
+                self.env._(
+                    "%(answers)s answers of %(attendees)s attendees",
+                    answers=course["answer_count"],
+                    attendees=course["attendee_count"],
+                ),
+                course["answer_count"],
+            )
+            average = course["satisfaction_avg"]
             courses.append(
                 {
                     **course,
                     "sessions_text": self.env._(
                         "%(count)s session(s)", count=course["session_count"]
                     ),
-                    "satisfaction_text": satisfaction is not None
-                    and self._qualiopi_format_percent(satisfaction),
-                    "satisfaction_detail": self.env._(
-                        "%(satisfied)s satisfied of %(answers)s answers",
-                        satisfied=course["satisfied_count"],
-                        answers=course["scored_count"],
-                    )
-                    if satisfaction is not None
-                    else self.env._("%(count)s answer(s)", count=course["scored_count"]),
+                    "satisfaction_text": satisfaction[0],
+                    "satisfaction_detail": satisfaction[1],
                     "average_text": average is not None and formatLang(self.env, average, digits=1),
-                    "response_text": response is not None
-                    and self._qualiopi_format_percent(response),
-                    "response_detail": self.env._(
-                        "%(answers)s answers of %(attendees)s attendees",
-                        answers=course["answer_count"],
-                        attendees=course["attendee_count"],
-                    )
-                    if response is not None
-                    else self.env._("%(count)s answer(s)", count=course["answer_count"]),
+                    "response_text": response[0],
+                    "response_detail": response[1],
                 }
             )
         return {
