@@ -93,6 +93,8 @@ class QualiopiPublicResults(models.AbstractModel):
                 answer_domain, ["event_id"], ["event_registration_id:count_distinct"]
             )
         )
+        # Satisfied: scored and not low, ``qualiopi_is_low`` being recomputed
+        # whenever the company's threshold changes.
         scored = {
             (event, is_low): (count, total)
             for event, is_low, count, total in Answer._read_group(
