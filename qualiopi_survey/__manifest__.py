@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "views/qualiopi_survey_menus.xml",
         "report/qualiopi_indicator31_templates.xml",
+        "views/qualiopi_public_results_templates.xml",
     ],
     "demo": ["demo/qualiopi_survey_demo.xml"],
     "installable": True,

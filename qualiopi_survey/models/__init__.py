@@ -11,3 +11,4 @@ from . import qualiopi_funder_contact
 from . import res_company
 from . import res_config_settings
 from . import qualiopi_evidence_pack
+from . import qualiopi_public_results

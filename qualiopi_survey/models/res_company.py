@@ -33,6 +33,12 @@ class ResCompany(models.Model):
         domain=[("qualiopi_purpose", "=", "funder")],
         help="Sent once a year to the funders of the previous year's sessions.",
     )
+    qualiopi_publish_min_answers = fields.Integer(
+        string="Minimum answers to publish a rate",
+        default=5,
+        help="On the published results page, a course's rate resting on fewer "
+        "answers shows 'Not enough answers' instead.",
+    )
     qualiopi_funder_survey_year = fields.Integer(
         string="Funder survey sent for year",
         help="The last year whose funders were surveyed.",
@@ -45,6 +51,11 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The satisfaction alert threshold is between 0 and 100.")
                 )
+
+    @api.constrains("qualiopi_publish_min_answers")
+    def _check_qualiopi_publish_min_answers(self):
+        if any(company.qualiopi_publish_min_answers < 1 for company in self):
+            raise ValidationError(self.env._("A published rate rests on at least one answer."))
 
     def _qualiopi_funders(self, year):
         """Funders of the attendees of the company's sessions ended in ``year``."""

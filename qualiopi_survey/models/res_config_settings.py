@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     qualiopi_funder_survey_id = fields.Many2one(
         related="company_id.qualiopi_funder_survey_id", readonly=False
     )
+    qualiopi_publish_min_answers = fields.Integer(
+        related="company_id.qualiopi_publish_min_answers", readonly=False
+    )
 
     def action_qualiopi_send_funder_survey(self):
         return self.company_id.action_qualiopi_send_funder_survey()

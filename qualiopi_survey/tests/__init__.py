@@ -9,3 +9,5 @@ from . import test_report
 from . import test_respondent_flow
 from . import test_scoring
 from . import test_demo
+from . import test_public_results
+
