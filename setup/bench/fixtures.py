@@ -143,10 +143,15 @@ def report_register(env, count, start):
             "qualiopi_nature": natures[i % 5],
             "stakeholder_type": stakeholders[i % 6],
             "channel_id": channels[i % len(channels)].id,
-            "cause_category_id": causes[i % len(causes)].id if i % 7 else False,
             "event_id": events[i % sessions].id,
             "received_date": received,
-            **renamed(Ticket, {"is_founded": founded[i % 4]}),
+            **renamed(
+                Ticket,
+                {
+                    "is_founded": founded[i % 4],
+                    "cause_category_id": causes[i % len(causes)].id if i % 7 else False,
+                },
+            ),
         }
         if i % 3:
             vals["ack_date"] = received + timedelta(hours=6 + i % 90)
