@@ -3,6 +3,7 @@ PostgreSQL: a register of 10,000 records must not cost 10,000 times the ORM's
 per-record accesses."""
 
 import html
+import json
 import re
 
 from odoo import fields
@@ -28,6 +29,8 @@ REGISTER_FIELDS = (
     "qualiopi_recurrent",
 )
 PRINTED_FIELDS = ("received_date", "ack_date", "response_date")
+# The register's many2one printed by their name.
+NAMED_FIELDS = ("channel_id", "event_id")
 
 # strftime directives of the languages' date formats, as to_char patterns
 _TO_CHAR = {
@@ -215,10 +218,25 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
         local = SQL("%s AT TIME ZONE 'UTC' AT TIME ZONE %s", col(fname), tz)
         return SQL("to_char(%s, %s)", local, to_char)
 
+    # The names of the sessions, channels and causes, and the actions'
+    # references, are few: read and escaped once in Python, looked up by id
+    # in the query (a constant JSON object), rather than joined and escaped
+    # per row.
+    ids_sql = [SQL("array_agg(DISTINCT %s)", col(fname)) for fname in NAMED_FIELDS]
+    [named_ids] = env.execute_query(query.select(*ids_sql))
+    lookups = {}
+    for fname, ids in zip(NAMED_FIELDS, named_ids, strict=True):
+        comodel = env[Ticket._fields[fname].comodel_name].with_context(active_test=False)
+        lookups[fname] = {
+            str(record.id): html.escape(record.name or "")
+            for record in comodel.browse([i for i in ids or () if i])
+        }
+
+    def lookup(values, key_sql):
+        return SQL("COALESCE(%s::jsonb ->> (%s)::text, '')", json.dumps(values), key_sql)
+
     def name_of(fname):
-        comodel = env[Ticket._fields[fname].comodel_name]
-        alias = query.left_join(table, fname, comodel._table, "id", fname)
-        return _escaped(comodel._field_to_sql(alias, "name", query))
+        return lookup(lookups[fname], col(fname))
 
     def selection(fname):
         return Ticket._fields[fname]._description_selection(env)
@@ -249,6 +267,24 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
     founded = _labels(selection("qualiopi_founded"), col("qualiopi_founded"))
     Action = env["qualiopi.improvement.action"]
     relation = Action._fields["ticket_ids"]
+    # In the improvement actions' own order, as the Python lines.
+    action_references = {
+        str(ticket_id): html.escape(references)
+        for ticket_id, references in env.execute_query(
+            SQL(
+                "SELECT rel.%s, string_agg(action.reference, ', ' ORDER BY"
+                " action.date_deadline, action.id DESC) FROM %s rel JOIN %s action"
+                " ON action.id = rel.%s WHERE rel.%s IN (%s) GROUP BY rel.%s",
+                SQL.identifier(relation.column2),
+                SQL.identifier(relation.relation),
+                SQL.identifier(Action._table),
+                SQL.identifier(relation.column1),
+                SQL.identifier(relation.column2),
+                query.subselect(),
+                SQL.identifier(relation.column2),
+            )
+        )
+    }
     cells = {
         "index": SQL(
             "(row_number() OVER (ORDER BY %s, %s))::text", col("received_date"), col("id")
@@ -271,19 +307,7 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
             col("qualiopi_recurrent"),
             ", " + html.escape(env._("recurrent")),
         ),
-        # In the improvement actions' own order, as the Python lines.
-        "actions": _escaped(
-            SQL(
-                "(SELECT string_agg(action.reference, ', ' ORDER BY action.date_deadline,"
-                " action.id DESC) FROM %s rel JOIN %s action ON action.id = rel.%s"
-                " WHERE rel.%s = %s)",
-                SQL.identifier(relation.relation),
-                SQL.identifier(Action._table),
-                SQL.identifier(relation.column1),
-                SQL.identifier(relation.column2),
-                col("id"),
-            )
-        ),
+        "actions": lookup(action_references, col("id")),
     }
     lates = {"ack_late": ack_late, "response_late": response_late}
     row = [SQL("'<tr>'")]
@@ -304,10 +328,15 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
         SQL("%s AS received", col("received_date")),
         SQL("%s AS ticket_id", col("id")),
     )
+    # One query of many rows but little work each: PostgreSQL's JIT, which
+    # its cost estimate would start for a large register, spends longer
+    # compiling than the query runs.
+    env.cr.execute("SET LOCAL jit = off")
     [(tbody,)] = env.execute_query(
         SQL(
             "SELECT COALESCE(string_agg(html, '' ORDER BY received, ticket_id), '') FROM (%s) rows",
             rows_sql,
         )
     )
+    env.cr.execute("SET LOCAL jit TO DEFAULT")
     return tbody
