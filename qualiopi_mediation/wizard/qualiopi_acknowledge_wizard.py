@@ -16,6 +16,8 @@ class QualiopiAcknowledgeWizard(models.TransientModel):
         for wizard in self.filtered("mediation_informed"):
             ticket = wizard.ticket_id
             if not ticket.mediation_informed_date:
+                # The date is evidence no user may type: the wizard records it
+                # after the acknowledgement the user had the right to record.
                 ticket.sudo().write({"mediation_informed_date": wizard.ack_date})
                 ticket.message_post(
                     body=self.env._(

@@ -37,6 +37,8 @@ class QualiopiAuditorAccessLog(models.Model):
             or user.has_group("qualiopi_reclamation.group_qualiopi_user")
         ):
             return self.browse()
+        # sudo: an auditor reads neither their accesses nor the log, which the
+        # server writes for them; the names are of records they just read.
         access = user.sudo()._qualiopi_current_auditor_accesses()[:1]
         if name is None:
             names = records.sudo().mapped("display_name")

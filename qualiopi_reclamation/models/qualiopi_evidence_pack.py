@@ -165,6 +165,7 @@ class QualiopiEvidencePack(models.Model):
             "qualiopi_reclamation.ir_cron_qualiopi_evidence_packs", raise_if_not_found=False
         )
         if cron:
+            # Users may not write crons; triggering the pack job is the request.
             cron.sudo()._trigger()
         return True
 
@@ -275,6 +276,7 @@ class QualiopiEvidencePack(models.Model):
             pack._qualiopi_write_content(builder)
             manifest_sha256, count = builder.close(pack._qualiopi_manifest_header())
             attachment = self._qualiopi_store_zip(path)
+            # The job fields are written by the job only (PROTECTED_FIELDS).
             self.sudo().write(
                 {
                     "state": "done",
@@ -359,6 +361,7 @@ class QualiopiEvidencePack(models.Model):
             "company": self.company_id.name,
             "date_from": fields.Date.to_string(self.date_from),
             "date_to": fields.Date.to_string(self.date_to),
+            # The sessions the requester sampled (their access was checked).
             "sampled_sessions": [
                 {"id": event.id, "name": event.name} for event in self.event_ids.sudo()
             ],

@@ -38,6 +38,7 @@ class QualiopiEvidencePack(models.Model):
                         order="received_date, id",
                     ),
                 )
+                # Sessions of the sample, read as the report reads them.
                 for event in self.event_ids.sudo()
             ]
         else:
@@ -145,6 +146,7 @@ class QualiopiEvidencePack(models.Model):
         fields named after the milestone (``ack_*`` / ``response_*`` fields
         towards ir.attachment), if the register has such fields."""
         prefix = "ack_" if milestone == "acknowledgement" else "response_"
+        # The record was read with the requester's rights: its scans go with it.
         attachments = self.env["ir.attachment"].sudo()
         for fname, field in ticket._fields.items():
             if fname.startswith(prefix) and field.comodel_name == "ir.attachment":
@@ -157,6 +159,7 @@ class QualiopiEvidencePack(models.Model):
         result = {}
         if not messages:
             return result
+        # mail.mail is the administrator's; these are the messages' own emails.
         mails = (
             self.env["mail.mail"]
             .sudo()

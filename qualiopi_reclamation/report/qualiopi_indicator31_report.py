@@ -174,7 +174,7 @@ class ReportIndicator31(models.AbstractModel):
         cron = self.env.ref(
             "qualiopi_reclamation.ir_cron_qualiopi_deadlines", raise_if_not_found=False
         )
-        cron = cron and cron.sudo()
+        cron = cron and cron.sudo()  # its state only, for "the process runs"
         last = Ticket.search_fetch(
             [
                 ("qualiopi_nature", "=", "complaint"),
@@ -410,7 +410,7 @@ class ReportIndicator31(models.AbstractModel):
                 }
             )
         return {
-            "event": event.sudo(),
+            "event": event.sudo(),  # a sampled session (company checked first)
             "records": records,
             "counts": dict(Ticket._read_group(domain, ["qualiopi_nature"], ["__count"])),
             "actions": self._qualiopi_actions_env().search([("event_ids", "in", event.ids)]),
@@ -435,7 +435,9 @@ class ReportIndicator31(models.AbstractModel):
             "register_columns": columns_mod.pdf_columns(columns),
             "register_tbody": self._qualiopi_register_tbody(wizard, columns),
             "sessions": [
-                self._qualiopi_session_data(wizard, event) for event in wizard.event_ids.sudo()
+                # The sampled sessions, read as the register (company checked).
+                self._qualiopi_session_data(wizard, event)
+                for event in wizard.event_ids.sudo()
             ],
             "actions": self._qualiopi_improvement_actions(wizard),
             "sections": self._qualiopi_sections(wizard),

@@ -57,6 +57,7 @@ class MailComposeMessage(models.TransientModel):
         templates = [self.env.ref(xmlid, raise_if_not_found=False) for xmlid in EVENT_TEMPLATES]
         if self.template_id not in templates:
             return results
+        # The composer already checked the sender's rights on these records.
         registrations = self.env["event.registration"].sudo().browse(list(results))
         for registration in registrations:
             values = results.get(registration.id)

@@ -136,6 +136,7 @@ class ReportIndicator31(models.AbstractModel):
         domain = [("event_id", "=", event.id), ("qualiopi_invitation_date", "!=", False)]
         data["surveys"] = {
             "rows": self._qualiopi_survey_rows(domain),
+            # A sampled session's rates (the report's company was checked).
             "response_rate": event.sudo().qualiopi_response_rate,
             "satisfaction": event.sudo().qualiopi_satisfaction_avg,
             "low_answers": Answer.search(
