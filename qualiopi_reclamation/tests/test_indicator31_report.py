@@ -358,7 +358,7 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual((lines[2]["ack_str"], lines[2]["response_str"]), ("pending", "pending"))
         self.assertTrue(lines[2]["ack_late"] and lines[2]["response_late"])
         # h1: a hazard has no acknowledgement deadline.
-        self.assertEqual(lines[4]["ack_str"], "-")
+        self.assertEqual(lines[4]["ack_str"], "—")
         self.assertIn(", recurrent", lines[2]["outcome"])
         tbody = columns_mod.pdf_tbody(self.Report._qualiopi_register_columns(), lines)
         self.assertEqual(tbody.count("<tr>"), 5)
