@@ -146,15 +146,41 @@ class QualiopiProcedure(models.Model):
         company = self.company_id
         # The procedure describes the configuration to its readers (visitors,
         # auditors), who may not read the channels and teams themselves.
+        # "Other" is a catch-all of the helpdesk, not a way to reach us.
+        other = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_other", raise_if_not_found=False
+        )
         channels = (
             self.env["helpdesk.ticket.channel"]
             .sudo()
-            .search([("company_id", "in", [company.id, False])], order="sequence, id")
+            .search(
+                [("company_id", "in", [company.id, False]), ("id", "!=", other.id if other else 0)],
+                order="sequence, id",
+            )
         )
+        # Only the teams that handle Qualiopi records: the public form's, those
+        # whose alias files Qualiopi records, those that hold some.
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
         teams = (
             self.env["helpdesk.ticket.team"]
             .sudo()
-            .search([("company_id", "in", [company.id, False])], order="sequence, id")
+            .search(
+                [
+                    ("company_id", "in", [company.id, False]),
+                    "|",
+                    "|",
+                    ("id", "=", company.qualiopi_public_team_id.id),
+                    ("qualiopi_default_nature", "!=", False),
+                    (
+                        "id",
+                        "in",
+                        Ticket._search(
+                            [("qualiopi_nature", "!=", False), ("company_id", "=", company.id)]
+                        ).subselect("team_id"),
+                    ),
+                ],
+                order="sequence, id",
+            )
         )
         calendar = company.resource_calendar_id
         return {

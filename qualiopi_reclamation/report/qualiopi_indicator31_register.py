@@ -29,6 +29,8 @@ REGISTER_FIELDS = (
     "qualiopi_recurrent",
 )
 PRINTED_FIELDS = ("received_date", "ack_date", "response_date")
+# A milestone the nature does not call for (a hazard's acknowledgement).
+NOT_DUE = "—"
 # The register's many2one printed by their name.
 NAMED_FIELDS = ("channel_id", "event_id")
 
@@ -165,9 +167,10 @@ def register_lines(tickets_env, rows, names, action_references):
                 "actions": ", ".join(action_references.get(ticket_id, ())),
                 # Printed forms, for the PDF
                 "received_str": printed["received_date"] or "",
-                "ack_str": printed["ack_date"] or (pending if ack_deadline else "-"),
+                "ack_str": printed["ack_date"] or (pending if ack_deadline else NOT_DUE),
                 "ack_late": bool(ack_deadline and (ack_date or now) > ack_deadline),
-                "response_str": printed["response_date"] or (pending if response_deadline else "-"),
+                "response_str": printed["response_date"]
+                or (pending if response_deadline else NOT_DUE),
                 "response_late": bool(
                     response_deadline and (response_date or now) > response_deadline
                 ),
@@ -246,11 +249,12 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
 
     def milestone(date_field, deadline_field):
         text = SQL(
-            "(CASE WHEN %s IS NOT NULL THEN %s WHEN %s IS NOT NULL THEN %s ELSE '-' END)",
+            "(CASE WHEN %s IS NOT NULL THEN %s WHEN %s IS NOT NULL THEN %s ELSE %s END)",
             col(date_field),
             printed(date_field),
             col(deadline_field),
             pending,
+            NOT_DUE,
         )
         late = SQL(
             "(%s IS NOT NULL AND COALESCE(%s, %s) > %s)",

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
+from odoo.tools import formatLang
 
 from . import qualiopi_indicator31_columns as columns_mod
 from . import qualiopi_indicator31_figures as figures_mod
@@ -45,7 +46,23 @@ class ReportIndicator31(models.AbstractModel):
             "doc_model": wizards._name,
             "docs": wizards,
             "reports": {wizard.id: self._qualiopi_report_data(wizard) for wizard in wizards},
+            **self._qualiopi_formatters(),
         }
+
+    @api.model
+    def _qualiopi_formatters(self):
+        """Numbers printed in the report's language (``75,0 %`` in French),
+        for the templates of every section; "—" for a missing value."""
+
+        def fmt_num(value, digits=1):
+            if value is None or value is False:
+                return "—"
+            return formatLang(self.env, value, digits=digits)
+
+        def fmt_pct(value):
+            return "—" if value is None or value is False else f"{fmt_num(value)} %"
+
+        return {"fmt_num": fmt_num, "fmt_pct": fmt_pct}
 
     # ------------------------------------------------------------------
     # Access and scope
@@ -275,6 +292,7 @@ class ReportIndicator31(models.AbstractModel):
             "qualiopi_reclamation.indicator31_figures",
             {
                 "figures": figures if figures is not None else self._qualiopi_figures(wizard),
+                **self._qualiopi_formatters(),
                 "doc": wizard,
                 "sections": self._qualiopi_sections(wizard),
             },

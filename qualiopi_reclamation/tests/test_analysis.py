@@ -1,8 +1,10 @@
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import QualiopiCommon
 
@@ -39,6 +41,16 @@ class TestAnalysis(QualiopiCommon):
         self.assertTrue(second.qualiopi_recurrent)
         action = second.action_qualiopi_create_improvement_action()
         self.assertEqual(action["context"]["default_action_type"], "preventive")
+        # The register's Recurrent filter finds it, and only the recurrent ones.
+        arch = etree.fromstring(self.env["helpdesk.ticket"].get_view(view_type="search")["arch"])
+        [recurrent_filter] = arch.xpath("//filter[@name='qualiopi_recurrent']")
+        found = self.env["helpdesk.ticket"].search(
+            [
+                *safe_eval(recurrent_filter.get("domain")),
+                ("id", "in", (first | second | other_cause).ids),
+            ]
+        )
+        self.assertEqual(found, second)
 
     def test_improvement_action_from_record(self):
         ticket = self._create_complaint(qualiopi_root_cause="Support non prêt")

@@ -358,7 +358,7 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual((lines[2]["ack_str"], lines[2]["response_str"]), ("pending", "pending"))
         self.assertTrue(lines[2]["ack_late"] and lines[2]["response_late"])
         # h1: a hazard has no acknowledgement deadline.
-        self.assertEqual(lines[4]["ack_str"], "-")
+        self.assertEqual(lines[4]["ack_str"], "—")
         self.assertIn(", recurrent", lines[2]["outcome"])
         tbody = columns_mod.pdf_tbody(self.Report._qualiopi_register_columns(), lines)
         self.assertEqual(tbody.count("<tr>"), 5)
@@ -620,6 +620,29 @@ class TestIndicator31Report(Indicator31Common):
         form.date_to = datetime.date(2026, 3, 31)
         self.assertIn("Records in the period", form.summary_html)
         self.assertIn("33.3 %", form.summary_html)
+        # In French, numbers as the French write them.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.env["qualiopi.indicator31.report"].with_context(lang="fr_FR")
+        wizard = french.create({"date_from": "2026-03-01", "date_to": "2026-03-31"})
+        self.assertIn("33,3 %", wizard.summary_html)
+        self.assertNotIn("33.3", wizard.summary_html)
+
+    def test_procedure_lists_ways_in_and_qualiopi_teams(self):
+        """The procedure lists the channels a stakeholder can use ("Other" is
+        the helpdesk's catch-all, not one of them) and only the teams that
+        handle Qualiopi records."""
+        Team = self.env["helpdesk.ticket.team"]
+        sales = Team.create({"name": "Équipe commerciale", "company_id": self.company.id})
+        quality = Team.create({"name": "Équipe qualité", "company_id": self.company.id})
+        self._create_complaint(team_id=quality.id)
+        data = self.env["qualiopi.procedure"]._qualiopi_for_company(self.company)
+        data = data._qualiopi_procedure_data()
+        teams = [team["name"] for team in data["teams"]]
+        self.assertIn("Équipe qualité", teams)
+        self.assertNotIn(sales.name, teams)
+        channels = [channel["name"] for channel in data["channels"]]
+        self.assertIn(self.channel_phone.name, channels)
+        self.assertNotIn(self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_other").name, channels)
 
 
 @tagged("post_install", "-at_install")

@@ -117,7 +117,7 @@ class HelpdeskTicket(models.Model):
                 Markup("<li><b>%s</b> %s</li>") % (title, text) for title, text in texts
             )
         values = {
-            "name": self.env._(
+            "name": answer.env._(
                 "Satisfaction alert: %(survey)s - %(respondent)s",
                 survey=answer.survey_id.title,
                 respondent=partner.name or answer.email or answer.nickname or "?",

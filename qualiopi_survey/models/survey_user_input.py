@@ -248,8 +248,9 @@ class SurveyUserInput(models.Model):
         )
         for answer in low:
             company = answer.company_id or self.env.company
+            answer = answer._qualiopi_in_register_lang()
             answer._qualiopi_open_difficulty(
-                self.env._(
+                answer.env._(
                     "Satisfaction %(score)s/100, below the alert threshold of %(threshold)s/100.",
                     score=tools.float_repr(answer.qualiopi_satisfaction, 1),
                     threshold=company.qualiopi_alert_threshold,
@@ -274,28 +275,33 @@ class SurveyUserInput(models.Model):
         # register; only whether this invitation already opened one is known.
         return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
 
-    def _qualiopi_open_difficulty(self, reason):
-        """The difficulty this answer opened in the register, created once.
+    def _qualiopi_in_register_lang(self):
+        """In the language of the organisation whose staff read the register."""
+        company = self.company_id or self.env.company
+        return self.with_context(lang=company.partner_id.lang or self.env.lang)
 
+    def _qualiopi_open_difficulty(self, reason):
+        """The difficulty this answer opened (once, in the register's language).
         A second alert on the same answer (a low score, then a flagged comment)
         is posted on the existing difficulty instead of opening another one.
         """
         self.ensure_one()
+        answer = self._qualiopi_in_register_lang()
         # sudo: the respondent completing the survey (a visitor, a portal
         # user) opens it, or a Qualiopi user flagging the answer (checked by
         # the actions); its links come from the invitation, not from the
         # respondent, and what they wrote is escaped into the description.
-        Ticket = self.env["helpdesk.ticket"].sudo()
-        existing = Ticket.search([("qualiopi_user_input_id", "=", self.id)], limit=1)
+        Ticket = answer.env["helpdesk.ticket"].sudo()
+        existing = Ticket.search([("qualiopi_user_input_id", "=", answer.id)], limit=1)
         if existing:
             existing.message_post(body=reason, subtype_xmlid="mail.mt_note")
             return existing
-        answer = self.sudo()
+        answer = answer.sudo()
         ticket = Ticket.with_context(qualiopi_no_auto_ack=True).create(
             Ticket._qualiopi_difficulty_values(answer, reason)
         )
         answer.message_post(
-            body=self.env._(
+            body=answer.env._(
                 "Difficulty %(ticket)s opened in the Qualiopi register.",
                 ticket=ticket.display_name,
             ),

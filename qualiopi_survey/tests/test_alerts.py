@@ -44,6 +44,17 @@ class TestAlerts(QualiopiSurveyCommon):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             ticket.copy({"qualiopi_user_input_id": answer.id})
 
+    def test_difficulty_in_the_organisation_language(self):
+        """A visitor answering in English opens a difficulty that the French
+        organisation's staff read in French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.company.partner_id.lang = "fr_FR"
+        answer = self._invite(self.reg_open).with_context(lang="en_US")
+        self._answer_hot(answer, 3, comment="I could not follow.", recommend="No")
+        ticket = self._difficulties(answer)
+        self.assertTrue(ticket.name.startswith("Alerte satisfaction"), ticket.name)
+        self.assertIn("sous le seuil d'alerte", ticket.description)
+
     def test_good_answer_opens_nothing_until_flagged(self):
         answer = self._invite(self.reg_done)
         self._answer_hot(
