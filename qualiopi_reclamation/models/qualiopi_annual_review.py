@@ -152,22 +152,12 @@ class QualiopiAnnualReview(models.Model):
         if any(review.state == "approved" for review in self):
             raise UserError(self.env._("An approved annual review cannot be deleted."))
 
-    def _qualiopi_report_wizard(self):
-        self.ensure_one()
-        return self.env["qualiopi.indicator31.report"].create(
-            {
-                "date_from": self.date_from,
-                "date_to": self.date_to,
-                "company_id": self.company_id.id,
-            }
-        )
-
     def action_compute_figures(self):
         self.check_access("write")
         for review in self:
             if review.state != "draft":
                 raise UserError(self.env._("The figures of an approved review are frozen."))
-            wizard = review._qualiopi_report_wizard()
+            wizard = self.env["qualiopi.indicator31.report"]._qualiopi_for(review)
             figures = wizard._qualiopi_figures()
             html = self.env[
                 "report.qualiopi_reclamation.report_indicator31"

@@ -341,17 +341,6 @@ class QualiopiEvidencePack(models.Model):
     # Content
     # ------------------------------------------------------------------
 
-    def _qualiopi_report_wizard(self):
-        self.ensure_one()
-        return self.env["qualiopi.indicator31.report"].create(
-            {
-                "date_from": self.date_from,
-                "date_to": self.date_to,
-                "company_id": self.company_id.id,
-                "event_ids": [fields.Command.set(self.event_ids.ids)],
-            }
-        )
-
     def _qualiopi_manifest_header(self):
         self.ensure_one()
         user = self.env.user
@@ -379,7 +368,7 @@ class QualiopiEvidencePack(models.Model):
     def _qualiopi_write_content(self, builder):
         """Every file of the pack, section by section."""
         self.ensure_one()
-        wizard = self._qualiopi_report_wizard()
+        wizard = self.env["qualiopi.indicator31.report"]._qualiopi_for(self)
         Report = self.env["ir.actions.report"]
         base = wizard._qualiopi_file_name()
         section = self.env._("Audit report")

@@ -287,24 +287,17 @@ class TestAuditorAccessHttp(AuditorAccessCommon, HttpCase):
         self.assertTrue(staff.active)
         self.assertFalse(staff.qualiopi_auditor_restricted)
 
+    def _pack(self, **values):
+        """A pack of 2026 asked for by a Qualiopi user."""
+        return (
+            self.env["qualiopi.evidence.pack"]
+            .with_user(self.user_qualiopi)
+            .create({"date_from": "2026-01-01", "date_to": "2026-12-31", **values})
+        )
+
     def test_pack_download_logged_and_scoped(self):
-        in_scope = (
-            self.env["qualiopi.evidence.pack"]
-            .with_user(self.user_qualiopi)
-            .create(
-                {
-                    "date_from": "2026-01-01",
-                    "date_to": "2026-12-31",
-                    "event_ids": [Command.set(self.event.ids)],
-                    "lang": "en_US",
-                }
-            )
-        )
-        whole = (
-            self.env["qualiopi.evidence.pack"]
-            .with_user(self.user_qualiopi)
-            .create({"date_from": "2026-01-01", "date_to": "2026-12-31", "lang": "en_US"})
-        )
+        in_scope = self._pack(event_ids=[Command.set(self.event.ids)], lang="en_US")
+        whole = self._pack(lang="en_US")
         (in_scope | whole).action_build()
         self.env["qualiopi.evidence.pack"]._cron_qualiopi_build_packs()
         self.assertEqual((in_scope | whole).mapped("state"), ["done", "done"])
@@ -319,17 +312,7 @@ class TestAuditorAccessHttp(AuditorAccessCommon, HttpCase):
         self.assertEqual(logs.name, in_scope.attachment_id.name)
 
     def test_auditor_writes_nothing(self):
-        pack = (
-            self.env["qualiopi.evidence.pack"]
-            .with_user(self.user_qualiopi)
-            .create(
-                {
-                    "date_from": "2026-01-01",
-                    "date_to": "2026-12-31",
-                    "event_ids": [Command.set(self.event.ids)],
-                }
-            )
-        )
+        pack = self._pack(event_ids=[Command.set(self.event.ids)])
         self.authenticate(self.external.login, self.external.login)
         attempts = [
             ("qualiopi.evidence.pack", "write", [pack.ids, {"date_to": "2026-01-31"}]),

@@ -79,6 +79,20 @@ class QualiopiIndicator31Report(models.TransientModel):
                     )
                 )
 
+    @api.model
+    def _qualiopi_for(self, record):
+        """The report of ``record``'s period and company, and of its sample
+        when it has one (an annual review, an evidence pack)."""
+        record.ensure_one()
+        values = {
+            "date_from": record.date_from,
+            "date_to": record.date_to,
+            "company_id": record.company_id.id,
+        }
+        if "event_ids" in record._fields:
+            values["event_ids"] = [fields.Command.set(record.event_ids.ids)]
+        return self.create(values)
+
     def _qualiopi_print(self, report_xmlid):
         self.ensure_one()
         # Refused here rather than in a failed download.
