@@ -7,10 +7,14 @@ named (``is_founded`` before the ``qualiopi_`` prefix, ``qualiopi_founded``
 after; ``root_cause`` then ``qualiopi_root_cause``; ``hazard_measure`` then
 ``qualiopi_hazard_measure``...)."""
 
+# Renamed otherwise than by the prefix (qualiopi_reclamation 1.2.0).
+IRREGULAR = {"corrective_action_note": "qualiopi_corrective_note"}
+
 
 def field_name(model, name):
     """The name that field ``name`` (its old name) has on ``model`` here."""
-    for candidate in (name, f"qualiopi_{name.removeprefix('is_')}"):
+    candidates = (name, IRREGULAR.get(name), f"qualiopi_{name.removeprefix('is_')}")
+    for candidate in filter(None, candidates):
         if candidate in model._fields:
             return candidate
     raise KeyError(f"{model._name} has no field {name} under any of its names")
