@@ -37,29 +37,41 @@ class ReportIndicator31(models.AbstractModel):
         return sections
 
     @api.model
+    def _qualiopi_counted_domains(self):
+        return {
+            **super()._qualiopi_counted_domains(),
+            "mediation_informed": [
+                ("qualiopi_nature", "=", "complaint"),
+                ("mediation_informed_date", "!=", False),
+            ],
+        }
+
+    @api.model
     def _qualiopi_figures(self, wizard):
         figures = super()._qualiopi_figures(wizard)
         Referral = self._qualiopi_referrals_env()
-        Ticket = self._qualiopi_tickets_env()
-        complaint_domain = [
-            *self._qualiopi_ticket_domain(wizard),
-            ("qualiopi_nature", "=", "complaint"),
-        ]
-        referral_domain = self._qualiopi_referral_domain(wizard)
         states = dict(Referral._fields["state"]._description_selection(self.env))
-        by_state = Referral._read_group(referral_domain, ["state"], ["__count"], order="state")
+        # One read of the referrals for their states and the late ones.
+        by_state = {}
+        late = 0
+        for state, is_late, count in Referral._read_group(
+            self._qualiopi_referral_domain(wizard),
+            ["state", "is_outcome_late"],
+            ["__count"],
+            order="state",
+        ):
+            by_state[state] = by_state.get(state, 0) + count
+            late += count if is_late else 0
         figures["mediation"] = {
             # Superuser: the company's mediator, a configuration record.
             "mediator": wizard.company_id.sudo().qualiopi_mediator_id.name or "",
-            "informed": Ticket.search_count(
-                [*complaint_domain, ("mediation_informed_date", "!=", False)]
-            ),
-            "referrals": sum(count for _state, count in by_state),
+            "informed": figures["counted"]["mediation_informed"],
+            "referrals": sum(by_state.values()),
             "by_state": [
                 {"key": state, "label": states.get(state, state), "count": count}
-                for state, count in by_state
+                for state, count in by_state.items()
             ],
-            "late": Referral.search_count([*referral_domain, ("is_outcome_late", "=", True)]),
+            "late": late,
         }
         return figures
 

@@ -55,9 +55,10 @@ def breakdowns(tickets_env, domain, field_names):
     return result
 
 
-def period_counts(tickets_env, domain):
+def period_counts(tickets_env, domain, counted=None):
     """The milestones' delays and shares, the records overdue now and the
-    recurrent ones, in one scan of the records.
+    recurrent ones, and the records matching each domain of ``counted``
+    ({key: domain}, counted under its key), in one scan of the records.
 
     A record counts in a milestone's share once it is due: its deadline
     has passed or the milestone is done; it is on time when done by the
@@ -113,8 +114,16 @@ def period_counts(tickets_env, domain):
         SQL("COUNT(*) FILTER (WHERE %s)", overdue.where_clause),
         SQL("COUNT(*) FILTER (WHERE %s)", SQL.identifier(table, "qualiopi_recurrent")),
     ]
+    counted = counted or {}
+    # Each domain's conditions on the same table alias, as for overdue.
+    aggregates += [
+        SQL("COUNT(*) FILTER (WHERE %s)", Ticket._search(extra).where_clause)
+        for extra in counted.values()
+    ]
     [row] = env.execute_query(query.select(*aggregates))
-    result = {"overdue_now": row[-2], "recurrent": row[-1]}
+    base = len(milestones) * 5
+    result = {"overdue_now": row[base], "recurrent": row[base + 1]}
+    result.update(zip(counted, row[base + 2 :], strict=True))
     for index, (key, *_rest) in enumerate(milestones):
         median, expected, done, due, on_time = row[index * 5 : index * 5 + 5]
         result[key] = {

@@ -170,9 +170,19 @@ class ReportIndicator31(models.AbstractModel):
 
     @api.model
     def _qualiopi_period_counts(self, domain):
-        """Delays and shares of the milestones, overdue now, recurrent (one
-        scan: figures_mod.period_counts)."""
-        return figures_mod.period_counts(self._qualiopi_tickets_env(), domain)
+        """Delays and shares of the milestones, overdue now, recurrent, and
+        the counts of ``_qualiopi_counted_domains`` (one scan:
+        figures_mod.period_counts)."""
+        return figures_mod.period_counts(
+            self._qualiopi_tickets_env(), domain, self._qualiopi_counted_domains()
+        )
+
+    @api.model
+    def _qualiopi_counted_domains(self):
+        """{key: domain}: more counts of the period's records, made in the
+        figures' one scan (other addons add theirs with ``super()``); read
+        from ``figures["counted"][key]``."""
+        return {}
 
     @api.model
     def _qualiopi_process_live(self, wizard):
@@ -264,6 +274,7 @@ class ReportIndicator31(models.AbstractModel):
             "ack": counts["ack"],
             "response": counts["response"],
             "overdue_now": counts["overdue_now"],
+            "counted": {key: counts[key] for key in self._qualiopi_counted_domains()},
             "analysed": analysed,
             "founded": founded.get("founded", 0),
             "partly_founded": founded.get("partly", 0),
