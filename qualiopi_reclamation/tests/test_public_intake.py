@@ -48,18 +48,6 @@ class TestPublicIntake(QualiopiCommon):
         self.assertEqual(self._counts(), before, "a refused submission writes nothing")
         return caught.exception
 
-    def test_every_record_gets_a_team_and_an_owner(self):
-        """Whatever the channel: no team given, the complaint team; no member
-        of it given (none, OdooBot, an outsider), its leader."""
-        outsider = self.env["res.users"].create({"name": "Hors équipe", "login": "hors.equipe"})
-        for user in (self.env["res.users"], self.env.ref("base.user_root"), outsider):
-            with self.subTest(user=user.name):
-                ticket = self._create_complaint(user_id=user.id)
-                self.assertEqual(ticket.team_id, self.team)
-                self.assertEqual(ticket.user_id, self.user_manager)
-        member = self._create_complaint(user_id=self.user_qualiopi.id)
-        self.assertEqual(member.user_id, self.user_qualiopi, "a member of the team stays")
-
     def test_good_values_make_an_acknowledged_record(self):
         with self.mock_mail_gateway():
             ticket = self._file(
@@ -71,7 +59,6 @@ class TestPublicIntake(QualiopiCommon):
         self.assertEqual(ticket.qualiopi_nature, "complaint")
         self.assertEqual(ticket.stakeholder_type, "trainee")
         self.assertEqual(ticket.team_id, self.team)
-        self.assertEqual(ticket.user_id, self.user_manager, "the team's leader owns it")
         self.assertEqual(ticket.company_id, self.company)
         self.assertEqual(ticket.channel_id, self.channel_web)
         self.assertEqual(ticket.name, "Le support de cours n'a jamais été envoyé.")
@@ -91,10 +78,9 @@ class TestPublicIntake(QualiopiCommon):
             (attempt.ip_address, attempt.email), ("192.0.2.1", "jeanne.visiteuse@example.com")
         )
         self.assertTrue(ticket.ack_date, "a complaint is acknowledged at once")
-        # The visitor gets the acknowledgement, the owner the assignment notice.
         self.assertEqual(
-            sorted(self._new_mails.recipient_ids.mapped("email_normalized")),
-            sorted(["jeanne.visiteuse@example.com", self.user_manager.email_normalized]),
+            self._new_mails.recipient_ids.mapped("email_normalized"),
+            ["jeanne.visiteuse@example.com"],
         )
 
     def test_markup_becomes_text(self):
