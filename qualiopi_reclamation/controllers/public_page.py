@@ -21,6 +21,20 @@ def public_company(company=None):
     return (company or request.env.company).sudo()
 
 
+def named_company(company_id):
+    """The company a public URL names with ``?company_id=`` (the request's
+    when it names none), or ``None`` when it names no company: the caller
+    answers 404 rather than show another organisation's page."""
+    if not company_id:
+        return public_company()
+    try:
+        # As superuser: visitors have no right on companies; it is only looked up.
+        company = request.env["res.company"].sudo().browse(int(company_id)).exists()
+    except ValueError:
+        return None
+    return company or None
+
+
 def page_values(company, embed=False):
     """The values every public page is rendered with."""
     company = public_company(company)

@@ -3,7 +3,7 @@ import hashlib
 from odoo import http
 from odoo.http import request
 
-from .public_page import frame_headers, page_values, public_company
+from .public_page import frame_headers, named_company, page_values
 
 
 class QualiopiProcedureController(http.Controller):
@@ -16,11 +16,12 @@ class QualiopiProcedureController(http.Controller):
         the organisation saves it, the page shows the default text, unsaved.
 
         As superuser: the procedure is published to anyone, who has no right
-        on companies nor procedures; nothing is written here.
+        on procedures; nothing is written here. A ``company_id`` naming no
+        company raises ValueError (the callers answer 404).
         """
-        Company = request.env["res.company"].sudo()
-        company = Company.browse(int(company_id)).exists() if company_id else None
-        company = company or public_company()
+        company = named_company(company_id)
+        if not company:
+            raise ValueError(company_id)
         Procedure = request.env["qualiopi.procedure"].sudo()
         return Procedure.search([("company_id", "=", company.id)], limit=1) or Procedure.new(
             {

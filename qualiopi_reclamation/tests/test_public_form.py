@@ -786,6 +786,19 @@ class TestPublicForm(QualiopiHttpCommon):
             303,
         )
 
+    def test_procedure_of_no_company_is_not_found(self):
+        """A company_id that names no company is a 404, never another
+        organisation's procedure."""
+        missing = self.env["res.company"].search([], order="id desc", limit=1).id + 1
+        for query in (f"company_id={missing}", "company_id=abc"):
+            for path in (
+                "/qualiopi/procedure",
+                "/qualiopi/procedure/print",
+                "/qualiopi/procedure/pdf",
+            ):
+                with self.subTest(path=path, query=query):
+                    self.assertEqual(self.url_open(f"{path}?{query}").status_code, 404)
+
     def test_procedure_public_get_creates_nothing(self):
         company = self.env["res.company"].create({"name": "Organisme Sans Procédure"})
         Procedure = self.env["qualiopi.procedure"].sudo()

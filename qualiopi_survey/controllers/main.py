@@ -4,8 +4,8 @@ from odoo.http import request
 from odoo.addons.qualiopi_reclamation.controllers.public_page import (
     frame_headers,
     lang_prefix,
+    named_company,
     page_values,
-    public_company,
 )
 
 
@@ -37,17 +37,9 @@ class QualiopiPublicResults(http.Controller):
         return self._qualiopi_render_results(company_id, embed=True)
 
     def _qualiopi_render_results(self, company_id, embed):
-        if company_id:
-            try:
-                # As superuser: visitors have no right on companies; the
-                # company is only looked up, its published figures read below.
-                company = request.env["res.company"].sudo().browse(int(company_id)).exists()
-            except ValueError:
-                company = None
-            if not company:
-                return request.not_found()
-        else:
-            company = public_company()
+        company = named_company(company_id)
+        if not company:
+            return request.not_found()
         Results = request.env["qualiopi.public.results"]
         values = page_values(company, embed=embed)
         query = f"?company_id={company.id}" if company_id else ""
