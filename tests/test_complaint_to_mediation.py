@@ -52,6 +52,7 @@ class TestComplaintToMediation(CrossAddonCase, QualiopiSurveyCommon, MediationCo
                     )
                 )
             )
+            self._send_queued_acknowledgements()
             self.env.flush_all()
             ack = self._mails_to(trainee, "helpdesk.ticket")
             self.assertEqual(len(ack), 1)

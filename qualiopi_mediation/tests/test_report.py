@@ -19,6 +19,7 @@ class TestMediationReport(MediationCommon):
         cls._set_mediator()
         with freeze_time("2026-03-02 09:00:00"):
             cls.informed = cls.env["helpdesk.ticket"].create(cls._complaint_values(name="c1"))
+            cls.env["helpdesk.ticket"]._cron_qualiopi_acknowledge()
         with freeze_time("2026-03-03 09:00:00"):
             cls.not_informed = (
                 cls.env["helpdesk.ticket"]

@@ -116,7 +116,7 @@ class QualiopiPublicForm(http.Controller):
                 "response_deadline": self._qualiopi_format(
                     ticket.response_deadline, tz, date_only=True
                 ),
-                "ack_sent": bool(ticket.ack_date),
+                "ack_sent": bool(ticket.ack_date or ticket.qualiopi_ack_queued),
                 "follow_url": f"/my/ticket/{ticket.id}?access_token={access_token}",
             }
         )

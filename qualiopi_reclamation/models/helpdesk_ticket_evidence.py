@@ -45,6 +45,14 @@ class HelpdeskTicket(models.Model):
         comodel_name="res.users", string="Acknowledged by user", copy=False
     )
     ack_note = fields.Text(string="Acknowledgement note", copy=False)
+    qualiopi_ack_queued = fields.Boolean(
+        string="Acknowledgement being sent",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The acknowledgement email of this complaint is queued: a job started "
+        "at its creation sends it within seconds.",
+    )
     ack_message_id = fields.Many2one(
         comodel_name="mail.message", string="Acknowledgement message", copy=False
     )
@@ -250,8 +258,11 @@ class HelpdeskTicket(models.Model):
         return self.received_date < start_of_day.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _qualiopi_auto_acknowledge(self):
-        """Acknowledge, on creation, the complaints received today: one received
-        earlier (imported, backdated) is acknowledged by hand or recorded."""
+        """Queue the acknowledgement of the complaints received today: a job
+        triggered now (``_cron_qualiopi_acknowledge``) renders and sends them in
+        batches within seconds, so that filing a complaint (the public form, an
+        email, a busy desk) waits for no email rendering. One received earlier
+        (imported, backdated) is acknowledged by hand or recorded."""
         to_ack = self.filtered(
             lambda t: (
                 t.qualiopi_nature == "complaint"
@@ -262,7 +273,34 @@ class HelpdeskTicket(models.Model):
             )
         )
         if to_ack:
-            to_ack.action_qualiopi_acknowledge()
+            # A flag only the application sets, whoever files the record; the
+            # job's trigger likewise (ir.cron is the administrator's).
+            to_ack.sudo().qualiopi_ack_queued = True
+            self.env.ref("qualiopi_reclamation.ir_cron_qualiopi_acknowledge").sudo()._trigger()
+
+    @api.model
+    def _cron_qualiopi_acknowledge(self, batch_size=200):
+        """Send the queued acknowledgements, a batch at a time (one rendering
+        of the template per batch and language), each as the user who filed the
+        record, as if sent at its creation. A record that can no longer be
+        acknowledged by email (answered by hand meanwhile, address removed) leaves
+        the queue; one that fails keeps its error and the others go on."""
+        queued = self.sudo().search([("qualiopi_ack_queued", "=", True)], order="id")
+        batch = queued[:batch_size]
+        for (user, company), tickets in batch.grouped(
+            lambda t: (t.create_uid, t.company_id)
+        ).items():
+            tickets = tickets.with_user(user).with_company(company).sudo()
+            sendable = tickets.filtered(
+                lambda t: not t.ack_date and (t.partner_id.email or t.partner_email)
+            )
+            sent = sendable._qualiopi_process_isolated(
+                lambda records: records._qualiopi_send_acknowledgement()
+            )
+            # Out of the queue too: what failed (its error shown on it, the
+            # deadline's reminder to come), so that it is not retried forever.
+            (tickets - sent).qualiopi_ack_queued = False
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(queued) - len(batch))
 
     def action_qualiopi_acknowledge(self):
         """Email the acknowledgement of receipt through the chatter.
@@ -271,7 +309,6 @@ class HelpdeskTicket(models.Model):
         sends nothing.
         """
         self.check_access("write")
-        template = self.env.ref("qualiopi_reclamation.mail_template_acknowledgement")
         to_ack = self.filtered(lambda t: t.qualiopi_nature and not t.ack_date)
         missing_email = to_ack.filtered(lambda t: not (t.partner_id.email or t.partner_email))
         if missing_email:
@@ -283,21 +320,28 @@ class HelpdeskTicket(models.Model):
                     tickets=", ".join(missing_email.mapped("display_name")),
                 )
             )
-        if not to_ack:
-            return True
-        messages = to_ack._qualiopi_post_template(template)
-        # The user's write access was checked above: the application records
-        # the evidence (a field no user may type), from the message it sent.
-        for ticket in to_ack.sudo():
+        to_ack._qualiopi_send_acknowledgement()
+        return True
+
+    def _qualiopi_send_acknowledgement(self):
+        """Post the acknowledgement on each record and record it, from the
+        message sent, as sent by the current user."""
+        if not self:
+            return
+        template = self.env.ref("qualiopi_reclamation.mail_template_acknowledgement")
+        messages = self._qualiopi_post_template(template)
+        # The user's write access was checked by the caller: the application
+        # records the evidence (a field no user may type), from the message sent.
+        for ticket in self.sudo():
             ticket.write(
                 {
                     "ack_date": messages[ticket.id].date,
                     "ack_method": "email",
                     "ack_user_id": self.env.user.id,
                     "ack_message_id": messages[ticket.id].id,
+                    "qualiopi_ack_queued": False,
                 }
             )
-        return True
 
     def _qualiopi_post_template(self, template):
         """Post ``template`` on each record through the chatter, as a message to

@@ -176,7 +176,14 @@ class QualiopiCommon(MailCommon):
             Ticket = Ticket.with_user(user)
         if not auto_ack:
             Ticket = Ticket.with_context(qualiopi_no_auto_ack=True)
-        return Ticket.create(self._complaint_values(**values))
+        ticket = Ticket.create(self._complaint_values(**values))
+        self._send_queued_acknowledgements()
+        return ticket
+
+    def _send_queued_acknowledgements(self):
+        """Run what the job triggered by a complaint's creation runs within
+        seconds: the acknowledgements queued are sent."""
+        self.env["helpdesk.ticket"]._cron_qualiopi_acknowledge()
 
     def _portal_colleagues(self, *names):
         """Portal users of one client company, one per name, and the company."""

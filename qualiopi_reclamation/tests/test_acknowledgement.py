@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
@@ -10,9 +12,28 @@ from .common import QualiopiCommon
 class TestAcknowledgement(QualiopiCommon):
     @freeze_time("2026-03-02 09:00:00")
     def test_auto_acknowledgement_sent_once_to_complainant(self):
+        cron = self.env.ref("qualiopi_reclamation.ir_cron_qualiopi_acknowledge")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         with self.mock_mail_gateway():
-            ticket = self._create_complaint(user=self.user_qualiopi)
+            ticket = (
+                self.env["helpdesk.ticket"]
+                .with_user(self.user_qualiopi)
+                .create(self._complaint_values())
+            )
             self.env.flush_all()
+        # Filing waits for no rendering: the email is queued for a job
+        # triggered at once.
+        self.assertFalse(self._new_mails)
+        self.assertTrue(ticket.qualiopi_ack_queued)
+        self.assertFalse(ticket.ack_date)
+        new_triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        self.assertEqual(len(new_triggers), 1)
+        self.assertLessEqual(new_triggers.call_at, ticket.create_date)
+        with self.mock_mail_gateway():
+            self._send_queued_acknowledgements()
+            self.env.flush_all()
+        self.assertFalse(ticket.qualiopi_ack_queued)
+        self.assertEqual(ticket.ack_user_id, self.user_qualiopi, "sent as the user who filed it")
         ack_mails = self._new_mails.filtered(
             lambda m: "Acknowledgement of receipt" in (m.subject or "")
         )
@@ -73,6 +94,38 @@ class TestAcknowledgement(QualiopiCommon):
         self.assertEqual(
             self._new_mails.recipient_ids.mapped("email_normalized"), ["jean.nouveau@example.com"]
         )
+
+    def test_queue_sends_each_acknowledgement_once(self):
+        """A complaint acknowledged by hand before the job runs leaves the
+        queue unsent; one whose email fails keeps its error, leaves the queue,
+        and the others are sent."""
+        Ticket = self.env["helpdesk.ticket"]
+        by_hand, failing, plain = Ticket.create([self._complaint_values() for _i in range(3)])
+        self.assertTrue(all((by_hand | failing | plain).mapped("qualiopi_ack_queued")))
+        by_hand.action_qualiopi_acknowledge()
+        sent = by_hand.ack_message_id
+        original = type(Ticket)._qualiopi_post_template
+
+        def post_template(records, template):
+            if failing in records:
+                raise UserError("SMTP says no")
+            return original(records, template)
+
+        with (
+            patch.object(type(Ticket), "_qualiopi_post_template", post_template),
+            self.mock_mail_gateway(),
+        ):
+            self._send_queued_acknowledgements()
+            self.env.flush_all()
+        self.assertEqual(by_hand.ack_message_id, sent, "not acknowledged twice")
+        self.assertTrue(plain.ack_date)
+        self.assertEqual(len(self._new_mails), 1, "only the one still due was sent")
+        self.assertFalse(failing.ack_date)
+        self.assertIn("SMTP says no", failing.qualiopi_cron_error)
+        self.assertFalse((by_hand | failing | plain).filtered("qualiopi_ack_queued"))
+        with self.mock_mail_gateway():
+            self._send_queued_acknowledgements()
+        self.assertFalse(self._new_mails, "an empty queue sends nothing")
 
     def test_no_auto_acknowledgement_when_disabled_or_not_a_complaint(self):
         self.company.qualiopi_auto_ack = False
@@ -172,6 +225,7 @@ class TestAcknowledgement(QualiopiCommon):
                     extra="",
                 ),
             )
+            self._send_queued_acknowledgements()
         auto_ticket = self.env["helpdesk.ticket"].browse(auto_reply)
         human_ticket = self.env["helpdesk.ticket"].browse(human)
         self.assertFalse(auto_ticket.qualiopi_nature, "filed as a plain ticket")

@@ -41,6 +41,7 @@ class TestAutoMessages(QualiopiCommon):
                 extra=extra,
                 target_model="helpdesk.ticket",
             )
+            self._send_queued_acknowledgements()
         acknowledgements = self._new_mails.filtered(
             lambda m: "Acknowledgement of receipt" in (m.subject or "")
         )

@@ -42,6 +42,7 @@ class TestPublicChannels(QualiopiCommon):
             auto = self._process(
                 "Absence du bureau", "auto-1", extra="Auto-Submitted: auto-replied\n"
             )
+            self._send_queued_acknowledgements()
             self.env.flush_all()
         self.assertEqual(ticket.team_id, self.team)
         self.assertEqual(ticket.qualiopi_nature, "complaint")

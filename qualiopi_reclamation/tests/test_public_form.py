@@ -144,7 +144,9 @@ class TestPublicForm(QualiopiHttpCommon):
         self.assertFalse(ticket.partner_id, "never linked to a contact on the visitor's word")
         self.assertEqual(ticket.partner_name, "Jeanne Visiteuse")
         self.assertEqual(ticket.partner_phone, "+33 6 12 34 56 78")
-        self.assertTrue(ticket.ack_date, "the complaint is acknowledged at once")
+        self.assertTrue(ticket.qualiopi_ack_queued, "the acknowledgement is queued at once")
+        self._send_queued_acknowledgements()
+        self.assertTrue(ticket.ack_date, "and sent by the job")
         self.assertEqual(ticket.ack_method, "email")
         ack = self.env["mail.mail"].search([("mail_message_id", "=", ticket.ack_message_id.id)])
         self.assertEqual(
@@ -160,7 +162,7 @@ class TestPublicForm(QualiopiHttpCommon):
         # The confirmation: reference and answer deadline.
         self.assertIn(ticket.number, response.text)
         self.assertIn("Written answer by", response.text)
-        self.assertIn("acknowledgement of receipt has been sent", response.text)
+        self.assertIn("acknowledgement of receipt is on its way", response.text)
         self.assertIn(f"/my/ticket/{ticket.id}?access_token=", response.text)
 
     def test_difficulty_filed(self):
@@ -619,6 +621,7 @@ class TestPublicForm(QualiopiHttpCommon):
         self.assertEqual(len(posted), 1)
         self.assertNotEqual(posted.author_id, self.existing, "never posted as the contact")
         # The acknowledgement still goes to the typed address, and only there.
+        self._send_queued_acknowledgements()
         self.assertTrue(ticket.ack_date)
         ack = self.env["mail.mail"].search([("mail_message_id", "=", ticket.ack_message_id.id)])
         self.assertEqual(ack.recipient_ids.mapped("email_normalized"), ["claire@example.com"])
@@ -651,6 +654,7 @@ class TestPublicForm(QualiopiHttpCommon):
             partner_name="Jeanne Visiteuse",
             description="Cheap pills at spam-shop dot example, call now\nrest of the text",
         )
+        self._send_queued_acknowledgements()
         ticket = self._ticket_of("jeanne.visiteuse@example.com")
         ack = self.env["mail.mail"].search([("mail_message_id", "=", ticket.ack_message_id.id)])
         self.assertEqual(len(ack), 1)

@@ -55,6 +55,7 @@ class TestPublicIntake(QualiopiCommon):
                 training_reference=f" {self.event.qualiopi_reference.lower()} ",
                 partner_email=" Jeanne.Visiteuse@Example.com ",
             )
+            self._send_queued_acknowledgements()
         self.assertEqual(ticket.create_uid.id, SUPERUSER_ID, "filed by the system")
         self.assertEqual(ticket.qualiopi_nature, "complaint")
         self.assertEqual(ticket.stakeholder_type, "trainee")

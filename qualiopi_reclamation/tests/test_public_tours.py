@@ -21,6 +21,7 @@ class TestPublicTours(QualiopiHttpCommon):
         self.assertEqual(len(ticket), 1)
         self.assertEqual(ticket.qualiopi_nature, "complaint")
         self.assertEqual(ticket.team_id, self.team)
+        self._send_queued_acknowledgements()
         self.assertTrue(ticket.ack_date)
 
     def test_staff_acknowledges_answers_and_closes(self):

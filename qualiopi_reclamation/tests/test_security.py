@@ -16,6 +16,7 @@ class TestSecurity(QualiopiCommon):
             cls.env, login="plain_employee", groups="base.group_user"
         )
         cls.ticket = cls.env["helpdesk.ticket"].create(cls._complaint_values())
+        cls.env["helpdesk.ticket"]._cron_qualiopi_acknowledge()
         cls.action = cls.env["qualiopi.improvement.action"].create(
             {
                 "name": "Revoir les supports",
