@@ -1,2 +1,4 @@
 from . import qualiopi_indicator31_report
 from . import qualiopi_indicator31_xlsx
+from . import qualiopi_indicator31_standard
+from . import qualiopi_indicator31_risk
