@@ -129,9 +129,11 @@ class QualiopiRisk(models.Model):
 
     def action_accept(self):
         """A proposed risk is accepted into the risk register."""
+        self.check_access("write")
         self.filtered(lambda risk: risk.state == "proposed").write({"state": "open"})
 
     def action_treated(self):
+        self.check_access("write")
         for risk in self:
             if not risk.treatment:
                 raise UserError(
