@@ -44,9 +44,11 @@ class HelpdeskTicket(models.Model):
         """The records that propose a risk: hazards and recurrent causes
         not linked to a risk yet."""
         return self.filtered(
-            lambda t: t.qualiopi_nature
-            and (t.qualiopi_nature == "hazard" or t.qualiopi_recurrent)
-            and not t.sudo().qualiopi_risk_ids
+            lambda t: (
+                t.qualiopi_nature
+                and (t.qualiopi_nature == "hazard" or t.qualiopi_recurrent)
+                and not t.sudo().qualiopi_risk_ids
+            )
         )
 
     def _qualiopi_propose_risks(self, force=False):
@@ -81,9 +83,9 @@ class HelpdeskTicket(models.Model):
                 by_cause.setdefault((risk.company_id.id, risk.cause_category_id.id), risk)
         proposed = Risk.browse()
         for ticket in tickets:
-            existing = ticket.sudo().qualiopi_risk_ids.filtered(
-                lambda r: r.state in OPEN_STATES
-            )[:1]
+            existing = ticket.sudo().qualiopi_risk_ids.filtered(lambda r: r.state in OPEN_STATES)[
+                :1
+            ]
             key = (ticket.company_id.id, ticket.qualiopi_cause_category_id.id)
             risk = existing or (by_cause.get(key) if ticket.qualiopi_cause_category_id else None)
             if risk:

@@ -54,9 +54,7 @@ class QualiopiRisk(models.Model):
     level_label = fields.Selection(
         selection=LEVEL_LABELS, string="Level label", compute="_compute_level", store=True
     )
-    treatment = fields.Text(
-        tracking=True, help="How the risk is reduced, accepted or monitored."
-    )
+    treatment = fields.Text(tracking=True, help="How the risk is reduced, accepted or monitored.")
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="Owner",
@@ -137,9 +135,7 @@ class QualiopiRisk(models.Model):
         for risk in self:
             if not risk.treatment:
                 raise UserError(
-                    self.env._(
-                        "Describe the treatment of the risk %(risk)s first.", risk=risk.name
-                    )
+                    self.env._("Describe the treatment of the risk %(risk)s first.", risk=risk.name)
                 )
         self.write({"state": "treated"})
 

@@ -14,7 +14,6 @@ class QualiopiStandardIndicator(models.Model):
 
     version_id = fields.Many2one(
         comodel_name="qualiopi.standard.version",
-        string="Version",
         required=True,
         ondelete="cascade",
         index=True,

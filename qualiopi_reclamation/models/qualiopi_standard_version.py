@@ -15,9 +15,7 @@ class QualiopiStandardVersion(models.Model):
     _order = "date_from desc, id desc"
 
     name = fields.Char(string="Version", required=True)
-    decree = fields.Char(
-        string="Decree", help="The text that sets this version, e.g. Décret n° 2019-565."
-    )
+    decree = fields.Char(help="The text that sets this version, e.g. Décret n° 2019-565.")
     date_from = fields.Date(
         string="In force from", required=True, help="Audits from this date use this version."
     )

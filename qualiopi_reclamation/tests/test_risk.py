@@ -62,7 +62,9 @@ class TestRiskProposal(RiskCommon):
         self.assertEqual(again.qualiopi_risk_ids, risk)
         self.assertEqual(risk.ticket_ids, hazard | again)
         self.assertEqual(
-            self.env["qualiopi.risk"].search_count([("cause_category_id", "=", self.cause_room.id)]),
+            self.env["qualiopi.risk"].search_count(
+                [("cause_category_id", "=", self.cause_room.id)]
+            ),
             1,
         )
         # An accepted (open) risk still collects its cause's hazards.
@@ -354,9 +356,7 @@ class TestRiskOverRpc(QualiopiHttpCommon):
             "create",
             [{"name": "Créé par l'auditeur"}],
         )
-        self.assertFalse(
-            self.env["qualiopi.risk"].search([("name", "=", "Créé par l'auditeur")])
-        )
+        self.assertFalse(self.env["qualiopi.risk"].search([("name", "=", "Créé par l'auditeur")]))
         for method in ("action_close", "action_accept"):
             self.assertRefusedOverRpc(
                 AccessError,
@@ -376,9 +376,7 @@ class TestRiskOverRpc(QualiopiHttpCommon):
             [[self.risk.id]],
             {"body": "note de l'auditeur"},
         )
-        self.assertNotIn(
-            "note de l'auditeur", "".join(self.risk.message_ids.mapped("body"))
-        )
+        self.assertNotIn("note de l'auditeur", "".join(self.risk.message_ids.mapped("body")))
 
     def test_user_writes_manager_deletes(self):
         reply = self._call_kw(
@@ -387,7 +385,11 @@ class TestRiskOverRpc(QualiopiHttpCommon):
         self.assertTrue(reply.get("result"), reply)
         self.assertEqual(self.risk.level, 8)
         self.assertRefusedOverRpc(
-            AccessError, "not allowed to delete", self.user_qualiopi, "qualiopi.risk", "unlink",
+            AccessError,
+            "not allowed to delete",
+            self.user_qualiopi,
+            "qualiopi.risk",
+            "unlink",
             [[self.risk.id]],
         )
         self.assertTrue(self.risk.exists())

@@ -151,7 +151,9 @@ class TestStandardVersionOverRpc(QualiopiHttpCommon):
         version = self.env.ref("qualiopi_reclamation.standard_version_2026")
         indicator = version.indicator_ids.filtered(lambda i: i.key == "complaints")
         for user in (self.user_auditor, self.user_qualiopi):
-            reply = self._call_kw(user, "qualiopi.standard.version", "read", [[version.id], ["name"]])
+            reply = self._call_kw(
+                user, "qualiopi.standard.version", "read", [[version.id], ["name"]]
+            )
             self.assertEqual(reply["result"][0]["name"], version.name)
             self.assertRefusedOverRpc(
                 AccessError,
@@ -174,7 +176,10 @@ class TestStandardVersionOverRpc(QualiopiHttpCommon):
             self.env["qualiopi.standard.version"].search([("name", "=", "Faux référentiel")])
         )
         reply = self._call_kw(
-            self.user_manager, "qualiopi.standard.indicator", "write", [[indicator.id], {"number": 34}]
+            self.user_manager,
+            "qualiopi.standard.indicator",
+            "write",
+            [[indicator.id], {"number": 34}],
         )
         self.assertTrue(reply.get("result"), reply)
         self.assertEqual(indicator.number, 34)
