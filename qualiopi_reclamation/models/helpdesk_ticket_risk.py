@@ -81,28 +81,38 @@ class HelpdeskTicket(models.Model):
                 order="id",
             ):
                 by_cause.setdefault((risk.company_id.id, risk.cause_category_id.id), risk)
-        proposed = Risk.browse()
+        # Grouped, so that a batch (an import) costs a write per risk and a
+        # create for all: {risk: tickets to link}, {cause or ticket: tickets}.
+        to_link, to_create = {}, {}
         for ticket in tickets:
-            existing = ticket.sudo().qualiopi_risk_ids.filtered(lambda r: r.state in OPEN_STATES)[
-                :1
-            ]
+            existing = ticket.sudo().qualiopi_risk_ids.filtered(lambda r: r.state in OPEN_STATES)
             key = (ticket.company_id.id, ticket.qualiopi_cause_category_id.id)
-            risk = existing or (by_cause.get(key) if ticket.qualiopi_cause_category_id else None)
-            if risk:
-                if ticket not in risk.ticket_ids:
-                    risk.ticket_ids = [fields.Command.link(ticket.id)]
-                    risk.message_post(
-                        body=self.env._(
-                            "Record %(number)s linked to this risk.", number=ticket.number
-                        ),
-                        subtype_xmlid="mail.mt_note",
-                    )
+            if existing:
+                to_link.setdefault(existing[:1], self.browse())
+            elif ticket.qualiopi_cause_category_id and key in by_cause:
+                risk = by_cause[key]
+                to_link[risk] = to_link.get(risk, self.browse()) | ticket
             else:
-                risk = Risk.create(ticket._qualiopi_risk_values())
-                if ticket.qualiopi_cause_category_id:
-                    by_cause[key] = risk
-            proposed |= risk
-        return proposed
+                group = key if ticket.qualiopi_cause_category_id else ("record", ticket.id)
+                to_create[group] = to_create.get(group, self.browse()) | ticket
+        for risk, linked in to_link.items():
+            linked -= risk.ticket_ids
+            if linked:
+                risk.ticket_ids = [fields.Command.link(ticket.id) for ticket in linked]
+                risk.message_post(
+                    body=self.env._(
+                        "Records %(numbers)s linked to this risk.",
+                        numbers=", ".join(linked.mapped("number")),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        vals_list = []
+        for group in to_create.values():
+            vals = group[0]._qualiopi_risk_values()
+            vals["ticket_ids"] = [fields.Command.set(group.ids)]
+            vals_list.append(vals)
+        created = Risk.create(vals_list)
+        return Risk.browse([linked_risk.id for linked_risk in to_link]) | created
 
     def _qualiopi_risk_values(self):
         self.ensure_one()

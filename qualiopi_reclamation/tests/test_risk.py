@@ -101,6 +101,24 @@ class TestRiskProposal(RiskCommon):
         )
         self.assertEqual(len(hazards.qualiopi_risk_ids), 1)
         self.assertEqual(hazards.qualiopi_risk_ids.ticket_ids, hazards)
+        # A second batch: two more of that cause join its risk, two without
+        # a cause get one each.
+        more = self.Ticket.create(
+            [
+                self._complaint_values(
+                    name=f"Autre aléa {index}",
+                    qualiopi_nature="hazard",
+                    stakeholder_type="staff",
+                    qualiopi_cause_category_id=self.cause_slides.id if index < 2 else False,
+                    received_date=datetime.datetime(2026, 3, 10 + index, 9, 0),
+                )
+                for index in range(4)
+            ]
+        )
+        self.assertEqual(more[:2].qualiopi_risk_ids, hazards.qualiopi_risk_ids)
+        self.assertEqual(len(hazards.qualiopi_risk_ids.ticket_ids), 5)
+        self.assertEqual(len(more[2:].qualiopi_risk_ids), 2)
+        self.assertEqual(more[2].qualiopi_risk_ids.ticket_ids, more[2])
 
     def test_recurrent_cause_proposes_a_risk_once(self):
         first = self._complaint(self.cause_slides)
@@ -396,3 +414,22 @@ class TestRiskOverRpc(QualiopiHttpCommon):
         reply = self._call_kw(self.user_manager, "qualiopi.risk", "unlink", [[self.risk.id]])
         self.assertTrue(reply.get("result"), reply)
         self.assertFalse(self.risk.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestRiskDemo(QualiopiCommon):
+    def test_demo_risk(self):
+        """The demo shows one risk, in French, proposed from the trainer's
+        absence and linked to the preventive action it calls for."""
+        risk = self.env.ref("qualiopi_reclamation.demo_risk_trainer_absence")
+        hazard = self.env.ref("qualiopi_reclamation.demo_ticket_hazard")
+        self.assertEqual(risk.state, "proposed")
+        self.assertEqual(risk.ticket_ids, hazard)
+        self.assertEqual(hazard.qualiopi_risk_ids, risk)
+        self.assertEqual(hazard.qualiopi_nature, "hazard")
+        self.assertEqual(risk.cause_category_id, hazard.qualiopi_cause_category_id)
+        self.assertIn("Indisponibilité", risk.name)
+        self.assertEqual((risk.level, risk.level_label), (6, "medium"))
+        action = self.env.ref("qualiopi_reclamation.demo_improvement_action_trainers")
+        self.assertEqual(risk.improvement_action_ids, action)
+        self.assertIn(hazard, action.ticket_ids)
