@@ -6,6 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..tools.evidence_pack_files import _index_html
 from .common import QualiopiCommon, QualiopiHttpCommon
 
 
@@ -124,9 +125,28 @@ class TestStandardVersion(QualiopiCommon):
         self.assertEqual(header["standard"]["version"], "Référentiel national qualité (2026)")
         self.assertEqual(header["standard"]["in_force_from"], "2026-11-01")
         self.assertEqual(header["standard"]["indicators"]["risk_analysis"], 32)
+        # The index cites it, escaped like every name in it.
+        labels = {
+            "lang": "en",
+            "generated": "Generated on %(date)s by %(user)s",
+            "check": "Check",
+            "file": "File",
+            "path": "Path",
+            "size": "Size",
+            "standard": "National standard: %(version)s (%(decree)s), in force from %(date)s",
+        }
+        self.v2026.decree = "Décret <b>n° 2026-728</b>"
+        index = _index_html(pack._qualiopi_manifest_header(), [], labels)
+        self.assertIn(
+            "National standard: Référentiel national qualité (2026) (Décret &lt;b&gt;n° "
+            "2026-728&lt;/b&gt;), in force from 2026-11-01",
+            index,
+        )
         self.v2026.indicator_ids.filtered(lambda i: i.key == "complaints").number = 35
-        self.assertEqual(
-            pack._qualiopi_manifest_header()["title"], "Qualiopi indicator 35: evidence pack"
+        header = pack._qualiopi_manifest_header()
+        self.assertEqual(header["title"], "Qualiopi indicator 35: evidence pack")
+        self.assertIn(
+            "<h1>Qualiopi indicator 35: evidence pack</h1>", _index_html(header, [], labels)
         )
 
     def test_french(self):
