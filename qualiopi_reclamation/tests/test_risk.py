@@ -1,5 +1,7 @@
 import datetime
+import io
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -310,6 +312,23 @@ class TestRiskInReports(RiskCommon):
         sampled = self._wizard(event_ids=[Command.set(other.ids)])
         figures = sampled._qualiopi_figures()
         self.assertEqual(figures["risks"], [])
+
+    def test_workbook_has_a_risk_sheet(self):
+        content, _format = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_auditor)
+            ._render_xlsx("qualiopi_reclamation.report_indicator31_xlsx", self._wizard().ids, None)
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(content))["Quality risks"]
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:5], ("Risk", "Cause", "Likelihood", "Impact", "Level"))
+        by_name = {row[0]: row for row in rows[1:]}
+        self.assertEqual(
+            set(by_name), {"Salles fermées sans solution de repli", "Risque ouvert depuis 2025"}
+        )
+        row = by_name["Salles fermées sans solution de repli"]
+        self.assertEqual(row[4], 4)
+        self.assertEqual(row[10], self.hazard.number)
 
     @freeze_time("2026-06-02 10:00:00")
     def test_report_under_the_2021_standard(self):
