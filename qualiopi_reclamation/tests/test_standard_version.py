@@ -161,6 +161,24 @@ class TestStandardVersion(QualiopiCommon):
         Report = self.env["report.qualiopi_reclamation.report_indicator31"]
         title = Report.with_context(lang="fr_FR")._qualiopi_standard_title(31)
         self.assertEqual(title, "Qualiopi indicateur 31 : réclamations, difficultés et aléas")
+        wizard = self._wizard()
+        wizard.lang = "fr_FR"
+        with freeze_time("2026-12-02 10:00:00"):
+            html = (
+                self.env["ir.actions.report"]
+                .with_user(self.user_auditor)
+                .with_context(lang="fr_FR")
+                ._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[0]
+                .decode()
+            )
+        for french in (
+            "Qualiopi indicateur 31 : réclamations, difficultés et aléas",
+            "Audité selon le",
+            "Référentiel national qualité (2026)",
+            "5. Actions d'amélioration (indicateur 32)",
+            "Analyse des risques qualité (indicateur 32)",
+        ):
+            self.assertIn(french, html)
 
 
 @tagged("post_install", "-at_install")
