@@ -39,3 +39,4 @@ from . import qualiopi_standard_version
 from . import qualiopi_standard_indicator
 from . import qualiopi_risk
 from . import helpdesk_ticket_risk
+from . import qualiopi_improvement_action_risk

@@ -203,6 +203,7 @@ class TestRiskProposal(RiskCommon):
             {"improvement_action_ids": [Command.link(improvement.id)], "likelihood": "4"}
         )
         self.assertEqual(risk.improvement_action_ids, improvement)
+        self.assertEqual(improvement.risk_ids, risk, "seen from the action too")
         self.assertEqual(risk.level, 8)
         self.assertEqual(risk.action_view_tickets()["domain"], [("id", "in", complaint.ids)])
 
