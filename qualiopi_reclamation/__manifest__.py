@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/helpdesk_data.xml",
         "data/qualiopi_cause_category_data.xml",
+        "data/qualiopi_standard_version_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
@@ -49,6 +50,10 @@
         "report/qualiopi_evidence_pack_reports.xml",
         "views/qualiopi_evidence_pack_views.xml",
         "views/qualiopi_auditor_access_views.xml",
+        "security/qualiopi_risk_security.xml",
+        "views/qualiopi_risk_views.xml",
+        "views/qualiopi_standard_version_views.xml",
+        "report/qualiopi_risk_templates.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {

@@ -35,3 +35,8 @@ from . import qualiopi_auditor_logged_mixin
 from . import qualiopi_auditor_logged_models
 from . import ir_binary
 from . import ir_actions_report
+from . import qualiopi_standard_version
+from . import qualiopi_standard_indicator
+from . import qualiopi_risk
+from . import helpdesk_ticket_risk
+from . import qualiopi_improvement_action_risk

@@ -271,6 +271,9 @@ class QualiopiEvidencePack(models.Model):
                     "lang": (pack.lang or "en_US").split("_")[0],
                     "generated": pack.env._("Generated on %(date)s by %(user)s"),
                     "check": pack.env._("Check every file with"),
+                    "standard": pack.env._(
+                        "National standard: %(version)s (%(decree)s), in force from %(date)s"
+                    ),
                 },
             )
             pack._qualiopi_write_content(builder)
@@ -360,9 +363,27 @@ class QualiopiEvidencePack(models.Model):
             .isoformat(timespec="seconds"),
             "generated_by": {"id": user.id, "name": user.name, "login": user.login},
             "database": self.env.cr.dbname,
-            "title": self.env._("Qualiopi indicator 31: evidence pack"),
+            **self._qualiopi_standard_header(),
             "generated_on_local": self._qualiopi_local(fields.Datetime.now()),
             "hash_algorithm": "SHA-256",
+        }
+
+    def _qualiopi_standard_header(self):
+        """The pack's title and the version of the national standard it cites:
+        the one in force on the day it is built (the audit date)."""
+        version = self.env["qualiopi.standard.version"]._qualiopi_in_force()
+        citation = version._qualiopi_citation()
+        number = citation["numbers"].get("complaints")
+        return {
+            "title": self.env._("Qualiopi indicator %(number)s: evidence pack", number=number)
+            if number
+            else self.env._("Qualiopi: evidence pack"),
+            "standard": {
+                "version": citation["name"],
+                "decree": citation["decree"],
+                "in_force_from": citation["date_from"],
+                "indicators": citation["numbers"],
+            },
         }
 
     def _qualiopi_write_content(self, builder):
@@ -375,7 +396,13 @@ class QualiopiEvidencePack(models.Model):
         pdf, _format = Report._render_qweb_pdf(
             "qualiopi_reclamation.report_indicator31", wizard.ids
         )
-        builder.add(f"01-report/{base}.pdf", pdf, section, self.env._("Indicator 31 report (PDF)"))
+        number = self.env["qualiopi.standard.version"]._qualiopi_indicator_number("complaints")
+        title = (
+            self.env._("Indicator %(number)s report (PDF)", number=number)
+            if number
+            else self.env._("Audit report (PDF)")
+        )
+        builder.add(f"01-report/{base}.pdf", pdf, section, title)
         xlsx, _format = Report._render_xlsx(
             "qualiopi_reclamation.report_indicator31_xlsx", wizard.ids, None
         )

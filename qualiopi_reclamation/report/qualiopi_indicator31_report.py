@@ -26,7 +26,8 @@ class ReportIndicator31(models.AbstractModel):
     - ``_qualiopi_figures(wizard)``: add keys to the figures;
     - ``_qualiopi_session_data(wizard, event)``: add keys to a sampled session;
     - ``_qualiopi_sections(wizard)``: append a QWeb template to one of the
-      report's places (``procedure``, ``figures``, ``session``, ``document``);
+      report's places (``procedure``, ``figures``, ``session``,
+      ``improvement``, ``document``);
       it is called with the place's values (``proc``, ``figures``,
       ``session``, ``data``);
     - ``_qualiopi_register_columns()``: the register's columns (PDF and XLSX);
@@ -317,7 +318,7 @@ class ReportIndicator31(models.AbstractModel):
     def _qualiopi_sections(self, wizard):
         """{place: [{"name", "template"}]}: the templates other addons print at
         each place of the report, in this order (append with ``super()``)."""
-        return {"procedure": [], "figures": [], "session": [], "document": []}
+        return {"procedure": [], "figures": [], "session": [], "improvement": [], "document": []}
 
     @api.model
     def _qualiopi_procedure_data(self, wizard):

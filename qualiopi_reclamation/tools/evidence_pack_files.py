@@ -137,6 +137,19 @@ class PackWriter:
         return hashlib.sha256(manifest).hexdigest(), len(files) + 2
 
 
+def _standard_html(header, labels):
+    """The version of the national standard the pack cites, if any."""
+    standard = header.get("standard") or {}
+    if not (standard.get("version") and labels.get("standard")):
+        return ""
+    text = labels["standard"] % {
+        "version": standard["version"],
+        "decree": standard.get("decree") or "-",
+        "date": standard.get("in_force_from") or "-",
+    }
+    return f"<p class='standard'>{html.escape(text)}</p>"
+
+
 def _index_html(header, entries, labels):
     """index.html: every file linked, grouped by section; every name escaped."""
     esc = html.escape
@@ -159,7 +172,9 @@ def _index_html(header, entries, labels):
                 "user": f"{header['generated_by']['name']} ({header['generated_by']['login']})",
             }
         ),
-        "</p><p><a href='manifest.json'>manifest.json</a> &middot; "
+        "</p>",
+        _standard_html(header, labels),
+        "<p><a href='manifest.json'>manifest.json</a> &middot; "
         f"<a href='SHA256SUMS'>SHA256SUMS</a> ({esc(labels['check'])} "
         "<code>sha256sum -c SHA256SUMS</code>)</p>",
     ]

@@ -120,14 +120,27 @@ class QualiopiIndicator31Report(models.TransientModel):
         env = self.with_context(lang=self.lang or self.env.lang).env
         tz = self.company_id._qualiopi_tz()
         today = fields.Date.context_today(self.with_context(tz=tz))
-        left = env._(
-            "%(company)s — indicator 31 audit report, %(date_from)s to %(date_to)s — "
-            "generated on %(today)s",
-            company=self.company_id.name,
-            date_from=format_date(env, self.date_from),
-            date_to=format_date(env, self.date_to),
-            today=format_date(env, today),
-        )
+        values = {
+            "company": self.company_id.name,
+            "date_from": format_date(env, self.date_from),
+            "date_to": format_date(env, self.date_to),
+            "today": format_date(env, today),
+        }
+        # The indicator's number in the standard in force on the print date.
+        number = env["qualiopi.standard.version"]._qualiopi_indicator_number("complaints", today)
+        if number:
+            left = env._(
+                "%(company)s — indicator %(number)s audit report, %(date_from)s to "
+                "%(date_to)s — generated on %(today)s",
+                number=number,
+                **values,
+            )
+        else:
+            left = env._(
+                "%(company)s — Qualiopi audit report, %(date_from)s to %(date_to)s — "
+                "generated on %(today)s",
+                **values,
+            )
         return left, env._("Page %(page)s / %(pages)s")
 
     def _qualiopi_file_name(self):
