@@ -13,6 +13,7 @@
     "data": [
         "security/qualiopi_security.xml",
         "security/ir.model.access.csv",
+        "security/qualiopi_confidential_security.xml",
         "data/helpdesk_data.xml",
         "data/qualiopi_cause_category_data.xml",
         "data/mail_activity_type_data.xml",
@@ -49,6 +50,7 @@
         "report/qualiopi_evidence_pack_reports.xml",
         "views/qualiopi_evidence_pack_views.xml",
         "views/qualiopi_auditor_access_views.xml",
+        "views/helpdesk_ticket_confidential_views.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {

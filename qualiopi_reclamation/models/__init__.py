@@ -35,3 +35,6 @@ from . import qualiopi_auditor_logged_mixin
 from . import qualiopi_auditor_logged_models
 from . import ir_binary
 from . import ir_actions_report
+from . import helpdesk_ticket_confidential
+from . import res_company_confidential
+from . import res_config_settings_confidential
