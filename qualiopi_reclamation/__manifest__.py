@@ -39,6 +39,7 @@
         "report/qualiopi_indicator31_templates.xml",
         "report/qualiopi_annual_review_templates.xml",
         "report/qualiopi_procedure_templates.xml",
+        "report/qualiopi_confidential_templates.xml",
         "wizard/qualiopi_indicator31_report_views.xml",
         "views/qualiopi_indicator31_stat_views.xml",
         "views/qualiopi_procedure_views.xml",

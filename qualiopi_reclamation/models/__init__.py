@@ -38,3 +38,4 @@ from . import ir_actions_report
 from . import helpdesk_ticket_confidential
 from . import res_company_confidential
 from . import res_config_settings_confidential
+from . import qualiopi_evidence_pack_confidential
