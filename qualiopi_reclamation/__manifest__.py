@@ -52,6 +52,7 @@
         "views/qualiopi_evidence_pack_views.xml",
         "views/qualiopi_auditor_access_views.xml",
         "views/helpdesk_ticket_confidential_views.xml",
+        "views/qualiopi_confidential_public_templates.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {

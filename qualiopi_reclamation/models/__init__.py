@@ -39,3 +39,4 @@ from . import helpdesk_ticket_confidential
 from . import res_company_confidential
 from . import res_config_settings_confidential
 from . import qualiopi_evidence_pack_confidential
+from . import helpdesk_ticket_public_confidential

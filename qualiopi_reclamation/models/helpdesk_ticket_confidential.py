@@ -19,6 +19,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .helpdesk_ticket_public import _text_html
+
 CONFIDENTIAL_GROUP = "qualiopi_reclamation.group_qualiopi_confidential"
 CONFIDENTIAL_REASONS = [
     ("harassment", "Moral or sexual harassment"),
@@ -175,3 +177,38 @@ class HelpdeskTicket(models.Model):
         return Ticket.search(
             [("qualiopi_followup_hash", "=", digest), ("qualiopi_anonymous", "=", True)], limit=1
         )
+
+    def _qualiopi_post_followup_message(self, text):
+        """Post what the anonymous complainant wrote on the follow-up page: a
+        public message in the name of the public user (no contact of theirs
+        exists), escaped text, notified to the record's followers."""
+        self.ensure_one()
+        public_partner = self.env.ref("base.public_partner")
+        return (
+            self.sudo()
+            .with_context(mail_create_nosubscribe=True, mail_post_autofollow=False)
+            .message_post(
+                body=_text_html(text),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                author_id=public_partner.id,
+            )
+        )
+
+    def _qualiopi_followup_messages(self):
+        """[(message, written by the complainant)]: the record's public
+        messages (not internal notes, not tracking), oldest first, for the
+        follow-up page."""
+        self.ensure_one()
+        comment = self.env.ref("mail.mt_comment")
+        public_partner = self.env.ref("base.public_partner")
+        messages = (
+            self.sudo()
+            .message_ids.filtered(
+                lambda m: m.message_type in ("comment", "email")
+                and m.subtype_id == comment
+                and m.body
+            )
+            .sorted(lambda m: (m.date, m.id))
+        )
+        return [(message, message.author_id == public_partner) for message in messages]

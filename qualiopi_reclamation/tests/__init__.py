@@ -21,3 +21,4 @@ from . import test_deadline_rules
 from . import test_migration
 from . import test_confidential
 from . import test_confidential_report
+from . import test_confidential_http
