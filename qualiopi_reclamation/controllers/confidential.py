@@ -8,16 +8,12 @@ limit of the client's address (qualiopi.public.attempt); a wrong code
 answers the same page as no code, so nothing is learned from it.
 """
 
-import logging
-
 from odoo import http
 from odoo.http import request
 
-from ..models.helpdesk_ticket_public import MAX_DESCRIPTION, MIN_DESCRIPTION, _text_html
+from ..models.helpdesk_ticket_public import MAX_DESCRIPTION, MIN_DESCRIPTION
 from .main import QualiopiPublicForm
 from .public_page import page_values
-
-_logger = logging.getLogger(__name__)
 
 FOLLOWUP_URL = "/qualiopi/reclamation/suivi"
 
@@ -123,18 +119,14 @@ class QualiopiConfidentialPublicForm(QualiopiPublicForm):
         )
         if ticket:
             tz = ticket._qualiopi_tz()
-            statuses = dict(
-                ticket._fields["qualiopi_status"]._description_selection(request.env)
-            )
+            statuses = dict(ticket._fields["qualiopi_status"]._description_selection(request.env))
             values.update(
                 {
                     "status": statuses.get(ticket.qualiopi_status, ""),
                     "received": self._qualiopi_format(ticket.received_date, tz),
                     "ack_deadline": self._qualiopi_format(ticket.ack_deadline, tz, True),
                     "ack_date": self._qualiopi_format(ticket.ack_date, tz),
-                    "response_deadline": self._qualiopi_format(
-                        ticket.response_deadline, tz, True
-                    ),
+                    "response_deadline": self._qualiopi_format(ticket.response_deadline, tz, True),
                     "response_date": self._qualiopi_format(ticket.response_date, tz),
                     "messages": [
                         {

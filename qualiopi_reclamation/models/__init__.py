@@ -40,3 +40,4 @@ from . import res_company_confidential
 from . import res_config_settings_confidential
 from . import qualiopi_evidence_pack_confidential
 from . import helpdesk_ticket_public_confidential
+from . import qualiopi_procedure_confidential

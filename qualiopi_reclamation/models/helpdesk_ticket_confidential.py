@@ -68,7 +68,10 @@ class HelpdeskTicket(models.Model):
     )
     # Read by nobody but the system: the follow-up page looks the hash up.
     qualiopi_followup_hash = fields.Char(
-        copy=False, index="btree_not_null", groups="base.group_system"
+        string="Follow-up code (hashed)",
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_system",
     )
 
     # ------------------------------------------------------------------
@@ -81,7 +84,7 @@ class HelpdeskTicket(models.Model):
         "company_id.qualiopi_confidential_response_months",
     )
     def _compute_qualiopi_deadlines(self):
-        super()._compute_qualiopi_deadlines()
+        result = super()._compute_qualiopi_deadlines()
         confidential = self.filtered(
             lambda t: t.qualiopi_confidential and t.qualiopi_nature and t.received_date
         )
@@ -99,6 +102,7 @@ class HelpdeskTicket(models.Model):
                 ticket.response_deadline = deadline
                 # A reminder a week before the feedback is due.
                 ticket.response_reminder_date = deadline - relativedelta(days=7)
+        return result
 
     def _qualiopi_responsible_candidates(self):
         """A confidential case's activities go to a referent only: a deadline
@@ -106,8 +110,10 @@ class HelpdeskTicket(models.Model):
         candidates = super()._qualiopi_responsible_candidates()
         if not self.qualiopi_confidential:
             return candidates
-        referents = self.env.ref(CONFIDENTIAL_GROUP).sudo().users.filtered(
-            lambda u: self.company_id in u.company_ids
+        referents = (
+            self.env.ref(CONFIDENTIAL_GROUP)
+            .sudo()
+            .users.filtered(lambda u: self.company_id in u.company_ids)
         )
         return [user for user in candidates if user in referents] + list(referents)
 
@@ -205,9 +211,9 @@ class HelpdeskTicket(models.Model):
         messages = (
             self.sudo()
             .message_ids.filtered(
-                lambda m: m.message_type in ("comment", "email")
-                and m.subtype_id == comment
-                and m.body
+                lambda m: (
+                    m.message_type in ("comment", "email") and m.subtype_id == comment and m.body
+                )
             )
             .sorted(lambda m: (m.date, m.id))
         )

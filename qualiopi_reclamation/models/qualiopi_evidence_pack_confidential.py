@@ -22,7 +22,7 @@ class QualiopiEvidencePack(models.Model):
         return result
 
     def _qualiopi_write_sessions(self, builder, wizard):
-        super()._qualiopi_write_sessions(builder, wizard)
+        result = super()._qualiopi_write_sessions(builder, wizard)
         ReportModel = self.env["report.qualiopi_reclamation.report_indicator31"]
         if self.event_ids:
             domain = [
@@ -46,3 +46,4 @@ class QualiopiEvidencePack(models.Model):
                     count=count,
                 ),
             )
+        return result

@@ -16,9 +16,7 @@ class ReportIndicator31(models.AbstractModel):
     def _qualiopi_reveal_confidential(self, wizard):
         # The real user's group, whatever the environment's superuser mode:
         # the evidence pack and the annual review never tick the option.
-        return bool(
-            wizard.include_confidential and self.env.user.has_group(CONFIDENTIAL_GROUP)
-        )
+        return bool(wizard.include_confidential and self.env.user.has_group(CONFIDENTIAL_GROUP))
 
     @api.model
     def _qualiopi_counted_domains(self):

@@ -44,6 +44,7 @@ MASKED_KEYS = ("name", "stakeholder", "channel", "session", "actions")
 def confidential_title(env):
     return env._("Confidential case")
 
+
 # strftime directives of the languages' date formats, as to_char patterns
 _TO_CHAR = {
     "%d": "DD",
@@ -162,37 +163,34 @@ def register_lines(tickets_env, rows, names, action_references, reveal_confident
         elif values["qualiopi_recurrent"]:
             outcome = f"{outcome}, {recurrent_text}"
         line = {
-                "id": ticket_id,
-                "index": index,
-                "number": values["number"],
-                "name": values["name"],
-                "nature": selections["qualiopi_nature"].get(values["qualiopi_nature"], ""),
-                "stakeholder": selections["stakeholder_type"].get(values["stakeholder_type"], ""),
-                "received_date": values["received_date"],
-                "channel": channels.get(values["channel_id"], ""),
-                "session": events.get(values["event_id"], ""),
-                "ack_date": ack_date,
-                "ack_deadline": ack_deadline,
-                "response_date": response_date,
-                "response_deadline": response_deadline,
-                "status": status,
-                "founded": founded,
-                "cause": causes.get(values["qualiopi_cause_category_id"], ""),
-                "recurrent": bool(values["qualiopi_recurrent"]),
-                "recurrent_label": yes if values["qualiopi_recurrent"] else no,
-                "actions": ", ".join(action_references.get(ticket_id, ())),
-                # Printed forms, for the PDF
-                "received_str": printed["received_date"] or "",
-                "ack_str": printed["ack_date"] or (pending if ack_deadline else NOT_DUE),
-                "ack_late": bool(ack_deadline and (ack_date or now) > ack_deadline),
-                "response_str": printed["response_date"]
-                or (pending if response_deadline else NOT_DUE),
-                "response_late": bool(
-                    response_deadline and (response_date or now) > response_deadline
-                ),
-                "outcome": outcome,
-                "confidential": bool(values["qualiopi_confidential"]),
-            }
+            "id": ticket_id,
+            "index": index,
+            "number": values["number"],
+            "name": values["name"],
+            "nature": selections["qualiopi_nature"].get(values["qualiopi_nature"], ""),
+            "stakeholder": selections["stakeholder_type"].get(values["stakeholder_type"], ""),
+            "received_date": values["received_date"],
+            "channel": channels.get(values["channel_id"], ""),
+            "session": events.get(values["event_id"], ""),
+            "ack_date": ack_date,
+            "ack_deadline": ack_deadline,
+            "response_date": response_date,
+            "response_deadline": response_deadline,
+            "status": status,
+            "founded": founded,
+            "cause": causes.get(values["qualiopi_cause_category_id"], ""),
+            "recurrent": bool(values["qualiopi_recurrent"]),
+            "recurrent_label": yes if values["qualiopi_recurrent"] else no,
+            "actions": ", ".join(action_references.get(ticket_id, ())),
+            # Printed forms, for the PDF
+            "received_str": printed["received_date"] or "",
+            "ack_str": printed["ack_date"] or (pending if ack_deadline else NOT_DUE),
+            "ack_late": bool(ack_deadline and (ack_date or now) > ack_deadline),
+            "response_str": printed["response_date"] or (pending if response_deadline else NOT_DUE),
+            "response_late": bool(response_deadline and (response_date or now) > response_deadline),
+            "outcome": outcome,
+            "confidential": bool(values["qualiopi_confidential"]),
+        }
         if masked:
             line.update({key: "" for key in MASKED_KEYS}, name=masked_title, recurrent_label="")
         lines.append(line)
@@ -339,7 +337,10 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, reveal_confidential=False):
         masked["outcome"] = status
         for key, blank in masked.items():
             cells[key] = SQL(
-                "(CASE WHEN %s THEN %s ELSE %s END)", col("qualiopi_confidential"), blank, cells[key]
+                "(CASE WHEN %s THEN %s ELSE %s END)",
+                col("qualiopi_confidential"),
+                blank,
+                cells[key],
             )
     lates = {"ack_late": ack_late, "response_late": response_late}
     row = [SQL("'<tr>'")]

@@ -67,9 +67,7 @@ class ConfidentialCommon(QualiopiCommon):
 
     @classmethod
     def _create_ticket(cls, values):
-        return (
-            cls.env["helpdesk.ticket"].with_context(qualiopi_no_auto_ack=True).create(values)
-        )
+        return cls.env["helpdesk.ticket"].with_context(qualiopi_no_auto_ack=True).create(values)
 
     def _blind_users(self):
         return {
@@ -95,17 +93,13 @@ class TestConfidentialAccess(ConfidentialCommon):
                     "searching the flag itself finds nothing",
                 )
                 self.assertFalse(Ticket.search([("name", "ilike", "sexistes")]))
-                self.assertEqual(
-                    Ticket.search_count([("id", "=", self.confidential.id)]), 0
-                )
+                self.assertEqual(Ticket.search_count([("id", "=", self.confidential.id)]), 0)
                 with self.assertRaises(AccessError):
                     self.confidential.with_user(user).read(["name"])
                 # Internal users here may export; a portal user may not at all.
                 with self.assertRaises(AccessError if not user.share else UserError):
                     self.confidential.with_user(user).export_data(["name", "description"])
-                groups = Ticket._read_group(
-                    [("id", "=", self.confidential.id)], [], ["__count"]
-                )
+                groups = Ticket._read_group([("id", "=", self.confidential.id)], [], ["__count"])
                 self.assertEqual(groups[0][0], 0)
                 # Its messages and attachments follow the record.
                 Message = self.env["mail.message"].with_user(user)
@@ -149,9 +143,7 @@ class TestConfidentialAccess(ConfidentialCommon):
             login="referent_helpdesk",
             groups="qualiopi_reclamation.group_qualiopi_confidential,helpdesk_mgmt.group_helpdesk_user_own",
         )
-        self.assertIn(
-            self.confidential, self.env["helpdesk.ticket"].with_user(referent).search([])
-        )
+        self.assertIn(self.confidential, self.env["helpdesk.ticket"].with_user(referent).search([]))
 
     def test_only_referent_sets_or_lifts_the_flag(self):
         ordinary = self.ordinary.with_user(self.user_manager)
@@ -168,9 +160,9 @@ class TestConfidentialAccess(ConfidentialCommon):
         self.ordinary.with_user(self.user_referent).write({"qualiopi_confidential": True})
         self.assertTrue(self.ordinary.qualiopi_confidential)
         self.assertFalse(
-            self.env["helpdesk.ticket"].with_user(self.user_manager).search(
-                [("id", "=", self.ordinary.id)]
-            )
+            self.env["helpdesk.ticket"]
+            .with_user(self.user_manager)
+            .search([("id", "=", self.ordinary.id)])
         )
         self.flush_tracking()
         tracked = self.ordinary.message_ids.tracking_value_ids.field_id.mapped("name")
@@ -233,3 +225,24 @@ class TestConfidentialDeadlines(ConfidentialCommon):
             self.assertTrue(ticket.is_overdue)
             activity = ticket.activity_ids
             self.assertEqual(activity.user_id, self.user_referent)
+
+
+@tagged("post_install", "-at_install")
+class TestConfidentialDemo(QualiopiCommon):
+    """The demo's confidential case: seen by the demo referent only."""
+
+    def test_demo_confidential_case(self):
+        ticket = self.env.ref(
+            "qualiopi_reclamation.demo_ticket_confidential", raise_if_not_found=False
+        )
+        if not ticket:
+            self.skipTest("installed without demo data")
+        self.assertTrue(ticket.qualiopi_confidential)
+        referent = self.env.ref("qualiopi_reclamation.demo_user_referent")
+        Ticket = self.env["helpdesk.ticket"]
+        self.assertIn(ticket, Ticket.with_user(referent).search([]))
+        for xmlid in ("base.user_admin", "qualiopi_reclamation.demo_user_auditor"):
+            user = self.env.ref(xmlid)
+            self.assertNotIn(ticket, Ticket.with_user(user).search([]), xmlid)
+        complainant = ticket.partner_id
+        self.assertEqual(complainant.name, "Camille Fournier")

@@ -227,9 +227,23 @@ class TestConfidentialOverHttp(QualiopiHttpCommon):
         self.assertFalse(ticket.partner_id, "never linked to a contact on the visitor's word")
         self.assertEqual(ticket.partner_email, "jeanne.visiteuse@example.com")
         self.assertFalse(
-            self.env["helpdesk.ticket"].with_user(self.user_qualiopi).search(
-                [("id", "=", ticket.id)]
-            )
+            self.env["helpdesk.ticket"]
+            .with_user(self.user_qualiopi)
+            .search([("id", "=", ticket.id)])
         )
         response = self._post_public(confidential_reason="<script>")
         self.assertEqual(response.status_code, 400)
+
+    def test_procedure_section_and_french_pages(self):
+        self.user_referent.name = "Rachel Référente"
+        page = self.url_open("/qualiopi/procedure").text
+        self.assertIn("Violence, harassment and discrimination: a confidential channel", page)
+        self.assertIn("Rachel Référente", page)
+        self.assertIn("/qualiopi/reclamation?anonymous=1", page)
+        self.assertIn("within <strong>7</strong> business days", page)
+        self.env["res.lang"]._activate_lang("fr_FR")
+        page = self.url_open("/fr/qualiopi/reclamation/suivi").text
+        self.assertIn("Suivre un signalement anonyme", page)
+        page = self.url_open("/fr/qualiopi/reclamation?anonymous=1").text
+        self.assertIn("Signalement confidentiel anonyme", page)
+        self.assertIn("Harcèlement moral ou sexuel", page)

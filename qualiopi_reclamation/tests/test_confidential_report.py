@@ -58,9 +58,9 @@ class TestConfidentialReport(ConfidentialCommon):
 
     def _html(self, wizard):
         Report = self.env["ir.actions.report"].with_user(wizard.env.user)
-        return Report._render_qweb_html(
-            "qualiopi_reclamation.report_indicator31", wizard.ids
-        )[0].decode()
+        return Report._render_qweb_html("qualiopi_reclamation.report_indicator31", wizard.ids)[
+            0
+        ].decode()
 
     def _xlsx_text(self, wizard):
         Report = self.env["ir.actions.report"].with_user(wizard.env.user)
