@@ -137,7 +137,9 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             if vals.get("qualiopi_anonymous"):
                 vals["qualiopi_confidential"] = True
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        tickets.filtered("qualiopi_confidential")._qualiopi_confidential_unsubscribe()
+        return tickets
 
     def write(self, vals):
         if not self.env.su:
@@ -158,7 +160,19 @@ class HelpdeskTicket(models.Model):
                     )
                 if not vals["qualiopi_confidential"] and changed.filtered("qualiopi_anonymous"):
                     raise AccessError(self.env._("An anonymous report stays confidential."))
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("qualiopi_confidential"):
+            self._qualiopi_confidential_unsubscribe()
+        return result
+
+    def _qualiopi_confidential_unsubscribe(self):
+        """A case made confidential keeps as followers only its complainant
+        and the referents: anyone else would go on receiving its messages."""
+        referents = self.env.ref(CONFIDENTIAL_GROUP).sudo().users.partner_id
+        for ticket in self.sudo():
+            others = ticket.message_partner_ids - referents - ticket.partner_id
+            if others:
+                ticket.message_unsubscribe(partner_ids=others.ids)
 
     # ------------------------------------------------------------------
     # Anonymous follow-up

@@ -173,6 +173,29 @@ class TestConfidentialAccess(ConfidentialCommon):
             self.env["helpdesk.ticket"].with_user(self.user_manager).search([]),
         )
 
+    def test_followers_but_the_complainant_and_referents_removed(self):
+        ticket = self.ordinary
+        ticket.message_subscribe(
+            partner_ids=(
+                self.user_manager | self.user_other_portal | self.user_referent
+            ).partner_id.ids
+        )
+        self.assertIn(self.user_manager.partner_id, ticket.message_partner_ids)
+        ticket.with_user(self.user_referent).write({"qualiopi_confidential": True})
+        self.assertNotIn(self.user_manager.partner_id, ticket.message_partner_ids)
+        self.assertNotIn(self.user_other_portal.partner_id, ticket.message_partner_ids)
+        self.assertIn(self.user_referent.partner_id, ticket.message_partner_ids)
+        self.assertIn(self.trainee, ticket.message_partner_ids | ticket.partner_id)
+
+    def test_statistics_count_but_do_not_name(self):
+        Stat = self.env["qualiopi.indicator31.stat"].with_user(self.user_auditor)
+        mine = [self.confidential.id, self.ordinary.id]
+        rows = Stat.search([("ticket_id", "=", False), ("id", "in", mine)])
+        self.assertEqual(rows.ids, self.confidential.ids, "the row is there, counted")
+        self.assertFalse(rows.event_id or rows.stakeholder_type or rows.user_id)
+        self.assertEqual(rows.qualiopi_nature, "complaint")
+        self.assertEqual(Stat.search([("ticket_id", "=", self.ordinary.id)]).event_id, self.event)
+
     def test_deadline_activities_go_to_a_referent(self):
         self.confidential.user_id = self.user_manager
         candidates = self.confidential._qualiopi_responsible_candidates()
