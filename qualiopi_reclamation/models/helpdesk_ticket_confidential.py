@@ -175,6 +175,60 @@ class HelpdeskTicket(models.Model):
                 ticket.message_unsubscribe(partner_ids=others.ids)
 
     # ------------------------------------------------------------------
+    # Acknowledgement and answer of an anonymous report
+    # ------------------------------------------------------------------
+
+    def action_qualiopi_acknowledge(self):
+        """An anonymous report has no address: its acknowledgement is the
+        template posted as a public message, which the follow-up page shows;
+        that message is the evidence."""
+        anonymous = self.filtered(
+            lambda t: t.qualiopi_anonymous and t.qualiopi_nature and not t.ack_date
+        )
+        if anonymous:
+            anonymous.check_access("write")
+            template = self.env.ref("qualiopi_reclamation.mail_template_acknowledgement")
+            messages = anonymous._qualiopi_post_template(template)
+            note = self.env._("Posted on the follow-up page of the anonymous report.")
+            # Write access checked above; the evidence is recorded by the
+            # application, from the message it posted (as for an email).
+            for ticket in anonymous.sudo():
+                ticket.write(
+                    {
+                        "ack_date": messages[ticket.id].date,
+                        "ack_method": "other",
+                        "ack_note": note,
+                        "ack_user_id": self.env.user.id,
+                        "ack_message_id": messages[ticket.id].id,
+                    }
+                )
+        return super(HelpdeskTicket, self - anonymous).action_qualiopi_acknowledge()
+
+    def action_qualiopi_send_response(self):
+        """An anonymous report's answer is written in the composer and posted
+        as a public message, shown on the follow-up page (no email)."""
+        if not (len(self) == 1 and self.qualiopi_anonymous):
+            return super().action_qualiopi_send_response()
+        self.check_access("write")
+        template = self.env.ref("qualiopi_reclamation.mail_template_response")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send answer"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_subtype_xmlid": "mail.mt_comment",
+                "qualiopi_response": True,
+            },
+        }
+
+    # ------------------------------------------------------------------
     # Anonymous follow-up
     # ------------------------------------------------------------------
 

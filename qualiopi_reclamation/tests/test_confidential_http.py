@@ -247,3 +247,32 @@ class TestConfidentialOverHttp(QualiopiHttpCommon):
         page = self.url_open("/fr/qualiopi/reclamation?anonymous=1").text
         self.assertIn("Signalement confidentiel anonyme", page)
         self.assertIn("Harcèlement moral ou sexuel", page)
+
+    def test_anonymous_acknowledged_and_answered_on_the_followup_page(self):
+        response = self._post_anonymous()
+        code = re.search(r'o_qualiopi_followup_code">([A-Z0-9-]+)<', response.text).group(1)
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search([("qualiopi_anonymous", "=", True)], order="id desc", limit=1)
+        )
+        referent_ticket = ticket.with_user(self.user_referent)
+        with self.mock_mail_gateway():
+            referent_ticket.action_qualiopi_acknowledge()
+        self.assertTrue(ticket.ack_date and ticket.ack_message_id)
+        self.assertEqual(ticket.ack_method, "other")
+        self.assertFalse(self._mails, "nobody to email")
+        action = referent_ticket.action_qualiopi_send_response()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.user_referent)
+            .with_context(**action["context"])
+            .create({"body": "<p>Le stagiaire concerné a été exclu de la session.</p>"})
+        )
+        with self.mock_mail_gateway():
+            composer.with_context(**action["context"]).action_send_mail()
+        self.assertTrue(ticket.response_date and ticket.response_message_id)
+        page = self._followup(code)
+        self.assertIn("Answered", page.text)
+        self.assertIn("Le stagiaire concerné a été exclu de la session.", page.text)
+        self.assertIn(ticket.number, page.text)
