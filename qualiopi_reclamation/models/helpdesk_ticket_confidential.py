@@ -110,11 +110,7 @@ class HelpdeskTicket(models.Model):
         candidates = super()._qualiopi_responsible_candidates()
         if not self.qualiopi_confidential:
             return candidates
-        referents = (
-            self.env.ref(CONFIDENTIAL_GROUP)
-            .sudo()
-            .users.filtered(lambda u: self.company_id in u.company_ids)
-        )
+        referents = self._qualiopi_confidential_referents()
         return [user for user in candidates if user in referents] + list(referents)
 
     # ------------------------------------------------------------------
@@ -138,7 +134,7 @@ class HelpdeskTicket(models.Model):
             if vals.get("qualiopi_anonymous"):
                 vals["qualiopi_confidential"] = True
         tickets = super().create(vals_list)
-        tickets.filtered("qualiopi_confidential")._qualiopi_confidential_unsubscribe()
+        tickets.filtered("qualiopi_confidential")._qualiopi_confidential_followers(notify=True)
         return tickets
 
     def write(self, vals):
@@ -162,17 +158,42 @@ class HelpdeskTicket(models.Model):
                     raise AccessError(self.env._("An anonymous report stays confidential."))
         result = super().write(vals)
         if vals.get("qualiopi_confidential"):
-            self._qualiopi_confidential_unsubscribe()
+            self._qualiopi_confidential_followers()
         return result
 
-    def _qualiopi_confidential_unsubscribe(self):
-        """A case made confidential keeps as followers only its complainant
-        and the referents: anyone else would go on receiving its messages."""
-        referents = self.env.ref(CONFIDENTIAL_GROUP).sudo().users.partner_id
+    def _qualiopi_confidential_referents(self):
+        """The referents of this record's company (as the system: users may
+        not read groups)."""
+        self.ensure_one()
+        return (
+            self.env.ref(CONFIDENTIAL_GROUP)
+            .sudo()
+            .users.filtered(lambda u: u.active and self.company_id in u.company_ids)
+        )
+
+    def _qualiopi_confidential_followers(self, notify=False):
+        """A confidential case is followed by its complainant and the
+        company's referents only: anyone else would go on receiving its
+        messages, and a non-referent's open activities on it go to a
+        referent. With ``notify``, the referents are told of the new case."""
+        all_referents = self.env.ref(CONFIDENTIAL_GROUP).sudo().users
         for ticket in self.sudo():
-            others = ticket.message_partner_ids - referents - ticket.partner_id
+            referents = ticket._qualiopi_confidential_referents()
+            others = ticket.message_partner_ids - all_referents.partner_id - ticket.partner_id
             if others:
                 ticket.message_unsubscribe(partner_ids=others.ids)
+            if not referents:
+                continue
+            ticket.message_subscribe(partner_ids=referents.partner_id.ids)
+            ticket.activity_ids.filtered(lambda a: a.user_id not in all_referents).write(
+                {"user_id": ticket._qualiopi_responsible_user().id}
+            )
+            if notify:
+                ticket.message_post(
+                    body=self.env._("New confidential case to handle: %(ref)s.", ref=ticket.number),
+                    subtype_xmlid="mail.mt_note",
+                    partner_ids=referents.partner_id.ids,
+                )
 
     # ------------------------------------------------------------------
     # Acknowledgement and answer of an anonymous report

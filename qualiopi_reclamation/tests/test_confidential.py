@@ -187,6 +187,20 @@ class TestConfidentialAccess(ConfidentialCommon):
         self.assertIn(self.user_referent.partner_id, ticket.message_partner_ids)
         self.assertIn(self.trainee, ticket.message_partner_ids | ticket.partner_id)
 
+    def test_referents_follow_and_take_the_activities(self):
+        self.assertIn(self.user_referent.partner_id, self.confidential.message_partner_ids)
+        note = self.confidential.message_ids.filtered(
+            lambda m: "New confidential case" in (m.body or "")
+        )
+        self.assertIn(self.user_referent.partner_id, note.partner_ids)
+        referents = self.env.ref("qualiopi_reclamation.group_qualiopi_confidential").users
+        self.assertEqual(note.partner_ids - referents.partner_id, note.partner_ids.browse())
+        activity = self.ordinary.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.user_manager.id, summary="Rappeler"
+        )
+        self.ordinary.with_user(self.user_referent).qualiopi_confidential = True
+        self.assertEqual(activity.user_id, self.user_referent)
+
     def test_statistics_count_but_do_not_name(self):
         Stat = self.env["qualiopi.indicator31.stat"].with_user(self.user_auditor)
         mine = [self.confidential.id, self.ordinary.id]

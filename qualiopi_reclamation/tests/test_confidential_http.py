@@ -160,7 +160,10 @@ class TestConfidentialOverHttp(QualiopiHttpCommon):
         self.assertTrue(ticket.qualiopi_anonymous and ticket.qualiopi_confidential)
         self.assertEqual(ticket.qualiopi_confidential_reason, "harassment")
         self.assertFalse(ticket.partner_id or ticket.partner_name or ticket.partner_email)
-        self.assertFalse(ticket.message_partner_ids)
+        # Followed by the referents only (who are told of it), no contact.
+        referents = self.env.ref("qualiopi_reclamation.group_qualiopi_confidential").users
+        self.assertIn(self.user_referent.partner_id, ticket.message_partner_ids)
+        self.assertFalse(ticket.message_partner_ids - referents.partner_id)
         code = re.search(r'o_qualiopi_followup_code">([A-Z0-9-]+)<', response.text).group(1)
         self.assertEqual(len(code.replace("-", "")), 20)
         self.assertNotIn(code, response.url, "the code is never in a URL")
