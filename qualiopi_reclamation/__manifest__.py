@@ -13,6 +13,7 @@
     "data": [
         "security/qualiopi_security.xml",
         "security/ir.model.access.csv",
+        "security/qualiopi_confidential_security.xml",
         "data/helpdesk_data.xml",
         "data/qualiopi_cause_category_data.xml",
         "data/qualiopi_standard_version_data.xml",
@@ -39,6 +40,7 @@
         "report/qualiopi_indicator31_templates.xml",
         "report/qualiopi_annual_review_templates.xml",
         "report/qualiopi_procedure_templates.xml",
+        "report/qualiopi_confidential_templates.xml",
         "wizard/qualiopi_indicator31_report_views.xml",
         "views/qualiopi_indicator31_stat_views.xml",
         "views/qualiopi_procedure_views.xml",
@@ -54,6 +56,8 @@
         "views/qualiopi_risk_views.xml",
         "views/qualiopi_standard_version_views.xml",
         "report/qualiopi_risk_templates.xml",
+        "views/helpdesk_ticket_confidential_views.xml",
+        "views/qualiopi_confidential_public_templates.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {

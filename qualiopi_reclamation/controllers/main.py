@@ -51,7 +51,10 @@ class QualiopiPublicForm(http.Controller):
     )
     def qualiopi_reclamation_form(self, **kwargs):
         self._qualiopi_check_open()
-        return self._qualiopi_render_form({}, [], embed=kwargs.get("embed"))
+        # ?anonymous=1: the confidential report without name nor email
+        # (controllers/confidential.py).
+        values = {"anonymous": "1"} if kwargs.get("anonymous") else {}
+        return self._qualiopi_render_form(values, [], embed=kwargs.get("embed"))
 
     @http.route(
         "/qualiopi/reclamation",
@@ -81,6 +84,11 @@ class QualiopiPublicForm(http.Controller):
             ]
             status = 500
         else:
+            code = ticket.env.context.get("qualiopi_followup_code")
+            if code:
+                # An anonymous report: its follow-up code is shown on this
+                # page, once, and never put in a URL.
+                return self._qualiopi_render_followup_code(ticket, code, embed)
             query = f"access_token={ticket.access_token}" + ("&embed=1" if embed else "")
             return request.redirect(
                 f"{lang_prefix(embed)}/qualiopi/reclamation/confirmation/{ticket.id}?{query}"
@@ -219,6 +227,9 @@ class QualiopiPublicForm(http.Controller):
                 "privacy_url": render_values["company"].qualiopi_privacy_url,
                 "embed_token": self._qualiopi_embed_token() if embed else "",
                 "form_action": f"{lang_prefix(embed)}/qualiopi/reclamation",
+                "confidential_reasons": Ticket._fields[
+                    "qualiopi_confidential_reason"
+                ]._description_selection(env),
             }
         )
         response = request.render("qualiopi_reclamation.public_reclamation_form", render_values)

@@ -40,3 +40,9 @@ from . import qualiopi_standard_indicator
 from . import qualiopi_risk
 from . import helpdesk_ticket_risk
 from . import qualiopi_improvement_action_risk
+from . import helpdesk_ticket_confidential
+from . import res_company_confidential
+from . import res_config_settings_confidential
+from . import qualiopi_evidence_pack_confidential
+from . import helpdesk_ticket_public_confidential
+from . import qualiopi_procedure_confidential

@@ -29,6 +29,10 @@ PUBLIC_FIELDS = (
     "training_reference",
     "description",
     "consent",
+    # A confidential report (harassment, violence, discrimination,
+    # whistleblowing), anonymous or not: helpdesk_ticket_public_confidential.py.
+    "anonymous",
+    "confidential_reason",
 )
 # Who may use the public form, and for what (the contract's public subset).
 PUBLIC_STAKEHOLDER_TYPES = ("trainee", "client", "funder", "trainer", "tutor", "other")

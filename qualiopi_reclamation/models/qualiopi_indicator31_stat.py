@@ -34,6 +34,7 @@ class QualiopiIndicator31Stat(models.Model):
             "ack_deadline",
             "response_date",
             "response_deadline",
+            "qualiopi_confidential",
         ],
         "helpdesk.ticket.stage": ["closed"],
     }
@@ -86,6 +87,9 @@ class QualiopiIndicator31Stat(models.Model):
     @property
     def _table_query(self):
         now = fields.Datetime.now()
+        # A confidential case is counted, but its row names no record, session,
+        # stakeholder, channel, cause, team nor owner: the dashboard is read by
+        # every Qualiopi user and the auditor.
         # Overdue as the register defines it, turned into SQL by the ORM. Every
         # record, whatever the reader may see: the rows the reader gets are
         # filtered by this model's own rules, this only classifies them.
@@ -94,17 +98,24 @@ class QualiopiIndicator31Stat(models.Model):
         return SQL(
             """
             SELECT t.id AS id,
-                   t.id AS ticket_id,
+                   CASE WHEN t.qualiopi_confidential THEN NULL ELSE t.id END AS ticket_id,
                    t.company_id,
                    t.received_date,
                    t.qualiopi_nature,
-                   t.stakeholder_type,
-                   t.channel_id,
-                   t.qualiopi_cause_category_id,
-                   t.event_id,
-                   t.event_type_id,
-                   t.team_id,
-                   t.user_id,
+                   CASE WHEN t.qualiopi_confidential THEN NULL
+                        ELSE t.stakeholder_type END AS stakeholder_type,
+                   CASE WHEN t.qualiopi_confidential THEN NULL
+                        ELSE t.channel_id END AS channel_id,
+                   CASE WHEN t.qualiopi_confidential THEN NULL
+                        ELSE t.qualiopi_cause_category_id END AS qualiopi_cause_category_id,
+                   CASE WHEN t.qualiopi_confidential THEN NULL
+                        ELSE t.event_id END AS event_id,
+                   CASE WHEN t.qualiopi_confidential THEN NULL
+                        ELSE t.event_type_id END AS event_type_id,
+                   CASE WHEN t.qualiopi_confidential THEN NULL
+                        ELSE t.team_id END AS team_id,
+                   CASE WHEN t.qualiopi_confidential THEN NULL
+                        ELSE t.user_id END AS user_id,
                    t.qualiopi_status,
                    t.qualiopi_founded,
                    1 AS record_count,

@@ -68,5 +68,7 @@ class ResUsers(models.Model):
 
     def _check_credentials(self, credential, env):
         auth_info = super()._check_credentials(credential, env)
-        self._qualiopi_check_auditor_login()
+        # res.users.check() (XML-RPC, every call) runs this on an empty
+        # recordset of the user's environment.
+        (self or self.env.user)._qualiopi_check_auditor_login()
         return auth_info

@@ -27,12 +27,23 @@ REGISTER_FIELDS = (
     "qualiopi_founded",
     "qualiopi_cause_category_id",
     "qualiopi_recurrent",
+    "qualiopi_confidential",
 )
 PRINTED_FIELDS = ("received_date", "ack_date", "response_date")
 # A milestone the nature does not call for (a hazard's acknowledgement).
 NOT_DUE = "—"
 # The register's many2one printed by their name.
 NAMED_FIELDS = ("channel_id", "event_id")
+# What an anonymised line of a confidential case keeps: reference, nature,
+# dates, deadlines and whether they were met, status. Every other cell
+# (title, stakeholder, channel, session, cause, outcome's details, actions)
+# is blank, and the title says why.
+MASKED_KEYS = ("name", "stakeholder", "channel", "session", "actions")
+
+
+def confidential_title(env):
+    return env._("Confidential case")
+
 
 # strftime directives of the languages' date formats, as to_char patterns
 _TO_CHAR = {
@@ -118,10 +129,13 @@ def comodel_names(tickets_env, rows):
     return names
 
 
-def register_lines(tickets_env, rows, names, action_references):
+def register_lines(tickets_env, rows, names, action_references, reveal_confidential=False):
     """The register's lines from ``register_rows``: one dict per record with
-    every column's key (see qualiopi_indicator31_columns), numbered from 1."""
+    every column's key (see qualiopi_indicator31_columns), numbered from 1.
+    A confidential case is an anonymised line unless ``reveal_confidential``
+    (a referent who asked for the details)."""
     env = tickets_env.env
+    masked_title = confidential_title(env)
     now = fields.Datetime.now()
     selections = {
         fname: dict(tickets_env._fields[fname]._description_selection(env))
@@ -142,41 +156,44 @@ def register_lines(tickets_env, rows, names, action_references):
         status = selections["qualiopi_status"].get(values["qualiopi_status"], "")
         founded = selections["qualiopi_founded"].get(values["qualiopi_founded"], "")
         outcome = f"{status} ({founded})" if founded else status
-        if values["qualiopi_recurrent"]:
+        masked = values["qualiopi_confidential"] and not reveal_confidential
+        if masked:
+            founded, outcome = "", status
+            values = {**values, "qualiopi_cause_category_id": False, "qualiopi_recurrent": False}
+        elif values["qualiopi_recurrent"]:
             outcome = f"{outcome}, {recurrent_text}"
-        lines.append(
-            {
-                "id": ticket_id,
-                "index": index,
-                "number": values["number"],
-                "name": values["name"],
-                "nature": selections["qualiopi_nature"].get(values["qualiopi_nature"], ""),
-                "stakeholder": selections["stakeholder_type"].get(values["stakeholder_type"], ""),
-                "received_date": values["received_date"],
-                "channel": channels.get(values["channel_id"], ""),
-                "session": events.get(values["event_id"], ""),
-                "ack_date": ack_date,
-                "ack_deadline": ack_deadline,
-                "response_date": response_date,
-                "response_deadline": response_deadline,
-                "status": status,
-                "founded": founded,
-                "cause": causes.get(values["qualiopi_cause_category_id"], ""),
-                "recurrent": bool(values["qualiopi_recurrent"]),
-                "recurrent_label": yes if values["qualiopi_recurrent"] else no,
-                "actions": ", ".join(action_references.get(ticket_id, ())),
-                # Printed forms, for the PDF
-                "received_str": printed["received_date"] or "",
-                "ack_str": printed["ack_date"] or (pending if ack_deadline else NOT_DUE),
-                "ack_late": bool(ack_deadline and (ack_date or now) > ack_deadline),
-                "response_str": printed["response_date"]
-                or (pending if response_deadline else NOT_DUE),
-                "response_late": bool(
-                    response_deadline and (response_date or now) > response_deadline
-                ),
-                "outcome": outcome,
-            }
-        )
+        line = {
+            "id": ticket_id,
+            "index": index,
+            "number": values["number"],
+            "name": values["name"],
+            "nature": selections["qualiopi_nature"].get(values["qualiopi_nature"], ""),
+            "stakeholder": selections["stakeholder_type"].get(values["stakeholder_type"], ""),
+            "received_date": values["received_date"],
+            "channel": channels.get(values["channel_id"], ""),
+            "session": events.get(values["event_id"], ""),
+            "ack_date": ack_date,
+            "ack_deadline": ack_deadline,
+            "response_date": response_date,
+            "response_deadline": response_deadline,
+            "status": status,
+            "founded": founded,
+            "cause": causes.get(values["qualiopi_cause_category_id"], ""),
+            "recurrent": bool(values["qualiopi_recurrent"]),
+            "recurrent_label": yes if values["qualiopi_recurrent"] else no,
+            "actions": ", ".join(action_references.get(ticket_id, ())),
+            # Printed forms, for the PDF
+            "received_str": printed["received_date"] or "",
+            "ack_str": printed["ack_date"] or (pending if ack_deadline else NOT_DUE),
+            "ack_late": bool(ack_deadline and (ack_date or now) > ack_deadline),
+            "response_str": printed["response_date"] or (pending if response_deadline else NOT_DUE),
+            "response_late": bool(response_deadline and (response_date or now) > response_deadline),
+            "outcome": outcome,
+            "confidential": bool(values["qualiopi_confidential"]),
+        }
+        if masked:
+            line.update({key: "" for key in MASKED_KEYS}, name=masked_title, recurrent_label="")
+        lines.append(line)
     return lines
 
 
@@ -199,13 +216,14 @@ def _labels(selection, column_sql):
     return SQL("(CASE %s %s ELSE '' END)", column_sql, SQL(" ").join(cases)) if cases else SQL("''")
 
 
-def pdf_tbody_sql(tickets_env, domain, tz, columns):
+def pdf_tbody_sql(tickets_env, domain, tz, columns, reveal_confidential=False):
     """The printed register's rows written by PostgreSQL in one query: the same
     cells as ``qualiopi_indicator31_columns.pdf_tbody`` (a test holds them
     equal), without a Python step per record, so that the report's time does
     not follow the register's size. ``None`` when the language's date format
     names months or days (PostgreSQL does not know their language): the
-    caller then prints the lines in Python."""
+    caller then prints the lines in Python. A confidential case is an
+    anonymised line unless ``reveal_confidential``, as in ``register_lines``."""
     Ticket = tickets_env
     env = Ticket.env
     _pattern, to_char = datetime_format(env)
@@ -313,6 +331,17 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns):
         ),
         "actions": lookup(action_references, col("id")),
     }
+    if not reveal_confidential:
+        masked = {key: SQL("''") for key in MASKED_KEYS}
+        masked["name"] = SQL("%s", html.escape(confidential_title(env)))
+        masked["outcome"] = status
+        for key, blank in masked.items():
+            cells[key] = SQL(
+                "(CASE WHEN %s THEN %s ELSE %s END)",
+                col("qualiopi_confidential"),
+                blank,
+                cells[key],
+            )
     lates = {"ack_late": ack_late, "response_late": response_late}
     row = [SQL("'<tr>'")]
     for column in columns:

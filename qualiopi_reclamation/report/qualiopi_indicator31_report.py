@@ -342,6 +342,13 @@ class ReportIndicator31(models.AbstractModel):
         return format_dt
 
     @api.model
+    def _qualiopi_reveal_confidential(self, wizard):
+        """Whether confidential cases are printed in full rather than as
+        anonymised lines: only for a confidential referent who asked for it
+        (see report/qualiopi_indicator31_confidential.py)."""
+        return False
+
+    @api.model
     def _qualiopi_register_columns(self):
         """The register's columns, for the PDF and the XLSX."""
         return columns_mod.register_columns(self.env)
@@ -365,7 +372,13 @@ class ReportIndicator31(models.AbstractModel):
             ):
                 for ticket_id in action.ticket_ids._ids:
                     action_references.setdefault(ticket_id, []).append(action.reference)
-        return register_mod.register_lines(Ticket, rows, names, action_references)
+        return register_mod.register_lines(
+            Ticket,
+            rows,
+            names,
+            action_references,
+            reveal_confidential=self._qualiopi_reveal_confidential(wizard),
+        )
 
     @api.model
     def _qualiopi_register_tbody(self, wizard, columns):
@@ -377,6 +390,7 @@ class ReportIndicator31(models.AbstractModel):
             self._qualiopi_ticket_domain(wizard),
             self._qualiopi_tz(wizard),
             columns_mod.pdf_columns(columns),
+            reveal_confidential=self._qualiopi_reveal_confidential(wizard),
         )
         if tbody is None:
             return columns_mod.pdf_tbody(columns, self._qualiopi_register_lines(wizard))

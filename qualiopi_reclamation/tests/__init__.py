@@ -19,3 +19,6 @@ from . import test_auditor_access
 from . import test_demo
 from . import test_deadline_rules
 from . import test_migration
+from . import test_confidential
+from . import test_confidential_report
+from . import test_confidential_http
