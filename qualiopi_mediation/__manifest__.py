@@ -13,6 +13,7 @@
     "data": [
         "security/qualiopi_mediation_security.xml",
         "security/ir.model.access.csv",
+        "security/qualiopi_mediation_confidential_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "wizard/qualiopi_acknowledge_wizard_views.xml",

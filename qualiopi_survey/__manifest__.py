@@ -13,6 +13,7 @@
     "data": [
         "security/qualiopi_survey_security.xml",
         "security/ir.model.access.csv",
+        "security/qualiopi_survey_confidential_security.xml",
         "data/survey_survey_data.xml",
         "data/mail_template_data.xml",
         "data/res_company_data.xml",
