@@ -18,7 +18,9 @@ from . import helpdesk_ticket_deadline
 from . import helpdesk_ticket_evidence
 from . import helpdesk_ticket_analysis
 from . import helpdesk_ticket_contact
+from . import helpdesk_ticket_share
 from . import event_event
+from . import event_event_subcontract
 from . import event_registration
 from . import res_partner
 from . import qualiopi_public_attempt
@@ -35,3 +37,4 @@ from . import qualiopi_auditor_logged_mixin
 from . import qualiopi_auditor_logged_models
 from . import ir_binary
 from . import ir_actions_report
+from . import ir_attachment_share
