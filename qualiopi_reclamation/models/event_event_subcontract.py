@@ -40,6 +40,7 @@ class EventEvent(models.Model):
         column1="event_id",
         column2="partner_id",
         string="Records shared with",
+        tracking=True,
         domain="[('commercial_partner_id', '=', qualiopi_partner_organisation_id), "
         "('is_company', '=', False)]",
         help="Contacts of the partner organisation who read this session's Qualiopi "

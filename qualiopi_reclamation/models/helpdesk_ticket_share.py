@@ -26,16 +26,24 @@ class HelpdeskTicket(models.Model):
     )
 
     @api.depends(
-        "qualiopi_nature",
-        "event_id.qualiopi_delivery_mode",
-        "event_id.qualiopi_partner_organisation_id",
-        "event_id.qualiopi_share_contact_ids.commercial_partner_id",
+        lambda self: [
+            "qualiopi_nature",
+            "event_id.qualiopi_delivery_mode",
+            "event_id.qualiopi_partner_organisation_id",
+            "event_id.qualiopi_share_contact_ids.commercial_partner_id",
+            # A confidential case (issue 13) is never shared.
+            *(["qualiopi_confidential"] if "qualiopi_confidential" in self._fields else []),
+        ]
     )
     def _compute_qualiopi_shared_partner_ids(self):
         for ticket in self:
             event = ticket.event_id
             organisation = event.qualiopi_partner_organisation_id
-            if not ticket.qualiopi_nature or event.qualiopi_delivery_mode == "own":
+            if (
+                not ticket.qualiopi_nature
+                or event.qualiopi_delivery_mode == "own"
+                or ticket._fields.get("qualiopi_confidential") and ticket.qualiopi_confidential
+            ):
                 ticket.qualiopi_shared_partner_ids = False
                 continue
             # A contact who has left the organisation reads no more.

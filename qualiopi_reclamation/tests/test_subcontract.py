@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from .common import QualiopiCommon
 
@@ -276,3 +276,23 @@ class TestSubcontract(SubcontractCommon, QualiopiCommon):
         # A period without any such session says so.
         wizard.write({"date_from": "2025-01-01", "date_to": "2025-01-31"})
         self.assertEqual(Report._qualiopi_subcontract_data(wizard), [])
+
+
+@tagged("post_install", "-at_install")
+class TestSubcontractDemo(TransactionCase):
+    """The demo shows one session delivered for a hiring organisation."""
+
+    def test_hiring_organisation_reads_its_session_records(self):
+        event = self.env.ref("qualiopi_reclamation.demo_event_excel_past")
+        contact = self.env.ref("qualiopi_reclamation.demo_user_hiring_contact")
+        self.assertEqual(event.qualiopi_delivery_mode, "hiring")
+        self.assertEqual(
+            event.qualiopi_partner_organisation_id,
+            self.env.ref("qualiopi_reclamation.demo_hiring_company"),
+        )
+        self.assertEqual(event.qualiopi_share_contact_ids, contact.partner_id)
+        self.assertEqual(contact.partner_id.lang, "fr_FR")
+        self.assertTrue(contact._is_portal())
+        readable = self.env["helpdesk.ticket"].with_user(contact).search([])
+        self.assertTrue(readable)
+        self.assertEqual(readable, event.qualiopi_ticket_ids)
