@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class EventEvent(models.Model):
@@ -85,6 +85,38 @@ class EventEvent(models.Model):
                         contacts=", ".join(strangers.mapped("display_name")),
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.filtered("qualiopi_share_contact_ids")._qualiopi_check_share_right()
+        return events
+
+    def write(self, vals):
+        if "qualiopi_share_contact_ids" not in vals:
+            return super().write(vals)
+        before = {event: event.qualiopi_share_contact_ids for event in self}
+        result = super().write(vals)
+        self.filtered(
+            lambda event: event.qualiopi_share_contact_ids - before[event]
+        )._qualiopi_check_share_right()
+        return result
+
+    def _qualiopi_check_share_right(self):
+        """Sharing a session's records with an outside organisation is a
+        Qualiopi manager's decision; anyone who may edit the session may stop
+        it."""
+        if (
+            self
+            and not self.env.su
+            and not self.env.user.has_group("qualiopi_reclamation.group_qualiopi_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Qualiopi manager shares a session's records with a partner "
+                    "organisation's contacts."
+                )
+            )
 
     @api.onchange("qualiopi_delivery_mode")
     def _onchange_qualiopi_delivery_mode(self):

@@ -42,7 +42,8 @@ class HelpdeskTicket(models.Model):
             if (
                 not ticket.qualiopi_nature
                 or event.qualiopi_delivery_mode == "own"
-                or ticket._fields.get("qualiopi_confidential") and ticket.qualiopi_confidential
+                or ticket._fields.get("qualiopi_confidential")
+                and ticket.qualiopi_confidential
             ):
                 ticket.qualiopi_shared_partner_ids = False
                 continue

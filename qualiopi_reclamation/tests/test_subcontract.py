@@ -211,6 +211,31 @@ class TestSubcontract(SubcontractCommon, QualiopiCommon):
         self.assertEqual(self.event.qualiopi_share_contact_ids, self.other_contact.partner_id)
         self.assertEqual(self._readable(self.other_contact), self.shared | self.foreign)
 
+    def test_only_a_manager_shares(self):
+        contact = self.colleague.partner_id
+        for user in (self.user_qualiopi, self.user_auditor):
+            with self.assertRaises(AccessError):
+                self.event.with_user(user).qualiopi_share_contact_ids = [Command.link(contact.id)]
+        self.assertEqual(self.event.qualiopi_share_contact_ids, self.contact.partner_id)
+        # Whoever edits the session may stop sharing it.
+        self.event.with_user(self.user_qualiopi).qualiopi_share_contact_ids = [Command.clear()]
+        self.assertFalse(self._readable(self.contact))
+        self.event.with_user(self.user_manager).qualiopi_share_contact_ids = [
+            Command.link(contact.id)
+        ]
+        self.assertEqual(self._readable(self.colleague), self.shared)
+        with self.assertRaises(AccessError):
+            self.env["event.event"].with_user(self.user_qualiopi).create(
+                {
+                    "name": "Excel - sous-traitée",
+                    "date_begin": "2026-04-01 08:00:00",
+                    "date_end": "2026-04-01 16:00:00",
+                    "qualiopi_delivery_mode": "subcontracted",
+                    "qualiopi_partner_organisation_id": self.subcontractor.id,
+                    "qualiopi_share_contact_ids": [Command.set(self.other_contact.partner_id.ids)],
+                }
+            )
+
     def test_share_button(self):
         admin = self.env.ref("base.user_admin")
         stranger = self.env["res.partner"].create(
