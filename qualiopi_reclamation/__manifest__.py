@@ -53,6 +53,7 @@
         "views/qualiopi_auditor_access_views.xml",
         "security/qualiopi_subcontract_security.xml",
         "views/qualiopi_subcontract_portal_templates.xml",
+        "views/helpdesk_ticket_share_views.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {

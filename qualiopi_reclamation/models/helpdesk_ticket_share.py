@@ -22,7 +22,7 @@ class HelpdeskTicket(models.Model):
         compute="_compute_qualiopi_shared_partner_ids",
         store=True,
         help="Contacts of the session's partner organisation who read this record "
-        "on their portal (set on the session).",
+        "and its public messages on their portal (set on the session).",
     )
 
     @api.depends(

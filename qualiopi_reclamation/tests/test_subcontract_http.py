@@ -84,7 +84,11 @@ class TestSubcontractOverHttp(SubcontractCommon, QualiopiHttpCommon):
         )
         self.assertIn(self.public_message.id, messages["messages"])
         self.assertNotIn(self.note.id, messages["messages"])
-        # Another record's messages: none.
+        # Another record's messages: none, by either route.
+        fetched = self.make_jsonrpc_request(
+            "/mail/chatter_fetch", {"thread_model": "helpdesk.ticket", "thread_id": self.own.id}
+        )
+        self.assertEqual(fetched["messages"], [])
         messages = self.make_jsonrpc_request(
             "/mail/thread/messages", {"thread_model": "helpdesk.ticket", "thread_id": self.own.id}
         )
