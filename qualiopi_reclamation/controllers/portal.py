@@ -78,4 +78,12 @@ class QualiopiCustomerPortalHelpdesk(CustomerPortalHelpdesk):
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         self._qualiopi_viewer_tz(ticket)
-        return super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        # A partner organisation's contact reads a session's record shared with
+        # them: no close button, no link token (it would outlive the sharing),
+        # no composer, no files listed, no contact details of the complainant.
+        shared_view = bool(ticket.with_env(request.env)._qualiopi_shared_only())
+        values["qualiopi_shared_view"] = shared_view
+        if shared_view:
+            values["closed_stages"] = ticket.stage_id.browse()
+        return values

@@ -18,7 +18,9 @@ from . import helpdesk_ticket_deadline
 from . import helpdesk_ticket_evidence
 from . import helpdesk_ticket_analysis
 from . import helpdesk_ticket_contact
+from . import helpdesk_ticket_share
 from . import event_event
+from . import event_event_subcontract
 from . import event_registration
 from . import res_partner
 from . import qualiopi_public_attempt
@@ -46,3 +48,4 @@ from . import res_config_settings_confidential
 from . import qualiopi_evidence_pack_confidential
 from . import helpdesk_ticket_public_confidential
 from . import qualiopi_procedure_confidential
+from . import ir_attachment_share

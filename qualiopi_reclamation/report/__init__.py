@@ -4,3 +4,4 @@ from . import qualiopi_indicator31_standard
 from . import qualiopi_indicator31_risk
 from . import qualiopi_indicator31_xlsx_risk
 from . import qualiopi_indicator31_confidential
+from . import qualiopi_indicator31_subcontract

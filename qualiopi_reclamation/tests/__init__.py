@@ -22,3 +22,5 @@ from . import test_migration
 from . import test_confidential
 from . import test_confidential_report
 from . import test_confidential_http
+from . import test_subcontract
+from . import test_subcontract_http
