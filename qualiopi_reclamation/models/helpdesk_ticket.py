@@ -282,6 +282,8 @@ class HelpdeskTicket(models.Model):
                     if not self.env.user.share:
                         vals["qualiopi_transcribed_by_id"] = self.env.user.id
                         vals.setdefault("qualiopi_transcription_date", fields.Datetime.now())
+            if vals.get("qualiopi_nature"):
+                self._qualiopi_default_owner(vals)
             if vals.get("ack_date") or vals.get("response_date"):
                 # Dates given at creation (an import of the former register) are
                 # recorded evidence, marked as such whatever the context; a
@@ -311,6 +313,22 @@ class HelpdeskTicket(models.Model):
         if not self.env.context.get("qualiopi_no_auto_ack"):
             tickets._qualiopi_auto_acknowledge()
         return tickets
+
+    @api.model
+    def _qualiopi_default_owner(self, vals):
+        """Every Qualiopi record has a team and an owner from its creation,
+        whatever its channel: the company's complaint team when none is given,
+        and that team's leader when no member of it is (OdooBot, who creates
+        the records of the public form, the email gateway and the surveys, is
+        nobody's owner)."""
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        if not vals.get("team_id") and company.qualiopi_public_team_id:
+            vals["team_id"] = company.qualiopi_public_team_id.id
+        team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
+        user = self.env["res.users"].browse(vals.get("user_id"))
+        owner_missing = not user or user._is_superuser() or (team and user not in team.user_ids)
+        if team.user_id and owner_missing:
+            vals["user_id"] = team.user_id.id
 
     def write(self, vals):
         if "qualiopi_imported" in vals and not self.env.su:
