@@ -20,3 +20,4 @@ from . import test_demo
 from . import test_deadline_rules
 from . import test_migration
 from . import test_owner
+from . import test_escalation
