@@ -21,3 +21,4 @@ from . import test_deadline_rules
 from . import test_migration
 from . import test_owner
 from . import test_escalation
+from . import test_status
