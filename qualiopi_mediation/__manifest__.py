@@ -5,7 +5,7 @@
     "summary": "Qualiopi indicator 31 and Code de la consommation L612-1: the "
     "consumer mediator, the duty to inform complainants, and mediation referrals "
     "followed up to their outcome",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Training",
     "license": "AGPL-3",
     "author": "Qualiopi 31 for Odoo contributors",

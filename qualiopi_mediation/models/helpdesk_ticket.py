@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .qualiopi_mediation_referral import REFERRAL_STATES
+from .qualiopi_mediation_referral import OPEN_STATES, REFERRAL_STATES
 from .res_company import CONSUMER_FUNDING_TYPES
 
 
@@ -73,6 +73,14 @@ class HelpdeskTicket(models.Model):
                 lambda r: (r.referral_date, r.id), reverse=True
             )
             ticket.mediation_state = referrals[:1].state or False
+
+    @api.depends("mediation_state")
+    def _compute_qualiopi_status(self):
+        return super()._compute_qualiopi_status()
+
+    def _qualiopi_in_mediation(self):
+        self.ensure_one()
+        return self.mediation_state in OPEN_STATES
 
     @api.depends("mediation_referral_ids")
     def _compute_mediation_referral_count(self):

@@ -2,7 +2,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 REFERRAL_STATES = [
@@ -387,6 +387,11 @@ class QualiopiMediationReferral(models.Model):
         self.ensure_one()
         return [self.user_id, *self.ticket_id._qualiopi_responsible_candidates()]
 
+    def _qualiopi_escalation_candidates(self):
+        """Above the referral's owner: its complaint's team leader."""
+        self.ensure_one()
+        return self.ticket_id._qualiopi_escalation_candidates()
+
     def _qualiopi_deadline_note(self, milestone, summary):
         self.ensure_one()
         return self.env._(
@@ -397,7 +402,7 @@ class QualiopiMediationReferral(models.Model):
             referral=self.name,
             ticket=self.ticket_id.display_name,
             mediator=self.mediator_id.name,
-            deadline=fields.Date.to_string(self.outcome_deadline),
+            deadline=tools.format_date(self.env, self.outcome_deadline),
         )
 
     @api.model

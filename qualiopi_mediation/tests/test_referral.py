@@ -2,8 +2,9 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from odoo.addons.qualiopi_reclamation.tests.common import QualiopiRpcMixin
 
@@ -148,9 +149,23 @@ class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
 
     def test_one_activity_once_for_the_responsible_user(self):
         """The outcome is tracked by the register's deadline mixin: the same
-        activities rule, the same responsible-user rule."""
+        activities rule, the same responsible-user rule, the same escalation
+        to the complaint's team leader, in the leader's language."""
         Referral = self.env["qualiopi.mediation.referral"]
         self.assertIn("qualiopi.deadline.mixin", Referral._inherit)
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["qualiopi_reclamation", "qualiopi_mediation"], ["fr_FR"], overwrite=True
+        )
+        leader = new_test_user(
+            self.env,
+            login="mediation_leader",
+            name="Louise Responsable",
+            lang="fr_FR",
+            notification_type="inbox",
+            groups="qualiopi_reclamation.group_qualiopi_manager",
+        )
+        self.team.write({"user_id": leader.id, "user_ids": [Command.link(leader.id)]})
         with freeze_time("2026-03-02 09:00:00"), self.mock_mail_gateway():
             tickets = self._create_complaint(user_id=self.user_qualiopi.id)
             tickets |= self._create_complaint(user_id=self.user_qualiopi.id)
@@ -159,6 +174,8 @@ class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
             # Its owner left: the complaint's assigned user takes it on.
             orphan = self._create_referral(tickets[1], user=self.user_manager)
             orphan.user_id = False
+        self.assertEqual(owned._qualiopi_responsible_user(), self.user_manager)
+        self.assertEqual(orphan._qualiopi_responsible_user(), self.user_qualiopi)
         # Already late on its first run: one escalation, no reminder after it.
         with freeze_time("2026-06-10 09:00:00"):
             Referral._cron_qualiopi_mediation_outcomes()
@@ -171,9 +188,12 @@ class TestReferral(HttpCase, QualiopiRpcMixin, MediationCommon):
                 owned | orphan,
             )
         self.assertTrue(owned.is_outcome_late and orphan.is_outcome_late)
-        self.assertEqual(self._activities(owned).mapped("summary"), ["Mediation outcome overdue"])
-        self.assertEqual(self._activities(owned).user_id, self.user_manager)
-        self.assertEqual(self._activities(orphan).user_id, self.user_qualiopi)
+        for referral, responsible in ((owned, self.user_manager), (orphan, self.user_qualiopi)):
+            activity = self._activities(referral)
+            self.assertEqual(activity.user_id, leader, "escalated to the team leader")
+            self.assertEqual(activity.summary, "Issue de la médiation en retard")
+            self.assertIn("Transmis à vous", activity.note)
+            self.assertIn(responsible.name, activity.note)
         self.assertTrue(owned.outcome_reminder_sent, "the reminder is moot once late")
         with freeze_time("2026-06-20 09:00:00"):
             Referral._cron_qualiopi_mediation_outcomes()

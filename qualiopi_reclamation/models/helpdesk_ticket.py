@@ -44,11 +44,18 @@ RESPONSE_METHODS = [
     ("phone", "Phone"),
     ("in_person", "In person"),
 ]
+# Where a record stands, consistent with its helpdesk stage: "closed" in a
+# closed stage and only there; an escalated milestone or a mediation in
+# progress shows before the ordinary progress; a record closed once and back
+# in an open stage is "reopened".
 QUALIOPI_STATUSES = [
     ("new", "To acknowledge"),
     ("acknowledged", "Acknowledged"),
     ("analysis", "In analysis"),
+    ("escalated", "Escalated"),
+    ("mediation", "In mediation"),
     ("answered", "Answered"),
+    ("reopened", "Reopened"),
     ("closed", "Closed"),
 ]
 FOUNDED_VALUES = [
@@ -164,23 +171,46 @@ class HelpdeskTicket(models.Model):
         "ack_date",
         "response_date",
         "stage_id.closed",
+        "closed_date",
+        "ack_late_notified",
+        "response_late_notified",
         "qualiopi_cause_category_id",
         "qualiopi_root_cause",
     )
     def _compute_qualiopi_status(self):
         for ticket in self:
-            if not ticket.qualiopi_nature:
-                ticket.qualiopi_status = False
-            elif ticket.stage_id.closed:
-                ticket.qualiopi_status = "closed"
-            elif ticket.response_date:
-                ticket.qualiopi_status = "answered"
-            elif ticket.qualiopi_nature == "complaint" and not ticket.ack_date:
-                ticket.qualiopi_status = "new"
-            elif ticket.qualiopi_cause_category_id or ticket.qualiopi_root_cause:
-                ticket.qualiopi_status = "analysis"
-            else:
-                ticket.qualiopi_status = "acknowledged"
+            ticket.qualiopi_status = ticket._qualiopi_status()
+
+    def _qualiopi_status(self):
+        """The status of the record, from its stage first, so that the two
+        never contradict each other: closed exactly in a closed stage."""
+        self.ensure_one()
+        if not self.qualiopi_nature:
+            return False
+        if self.stage_id.closed:
+            return "closed"
+        if self._qualiopi_in_mediation():
+            return "mediation"
+        if (self.ack_late_notified and not self.ack_date) or (
+            self.response_late_notified and not self.response_date
+        ):
+            # The deadline cron escalated a milestone still not done.
+            return "escalated"
+        if self.closed_date:
+            # Closed once (the helpdesk dates every closing), open again.
+            return "reopened"
+        if self.response_date:
+            return "answered"
+        if self.qualiopi_nature == "complaint" and not self.ack_date:
+            return "new"
+        if self.qualiopi_cause_category_id or self.qualiopi_root_cause:
+            return "analysis"
+        return "acknowledged"
+
+    def _qualiopi_in_mediation(self):
+        """Whether a mediation is in progress (the mediation addon says)."""
+        self.ensure_one()
+        return False
 
     def _compute_qualiopi_mediation_notice_html(self):
         self.qualiopi_mediation_notice_html = False
@@ -282,6 +312,8 @@ class HelpdeskTicket(models.Model):
                     if not self.env.user.share:
                         vals["qualiopi_transcribed_by_id"] = self.env.user.id
                         vals.setdefault("qualiopi_transcription_date", fields.Datetime.now())
+            if vals.get("qualiopi_nature"):
+                self._qualiopi_default_owner(vals)
             if vals.get("ack_date") or vals.get("response_date"):
                 # Dates given at creation (an import of the former register) are
                 # recorded evidence, marked as such whatever the context; a
@@ -311,6 +343,22 @@ class HelpdeskTicket(models.Model):
         if not self.env.context.get("qualiopi_no_auto_ack"):
             tickets._qualiopi_auto_acknowledge()
         return tickets
+
+    @api.model
+    def _qualiopi_default_owner(self, vals):
+        """Every Qualiopi record has a team and an owner from its creation,
+        whatever its channel: the company's complaint team when none is given,
+        and that team's leader when no member of it is (OdooBot, who creates
+        the records of the public form, the email gateway and the surveys, is
+        nobody's owner)."""
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        if not vals.get("team_id") and company.qualiopi_public_team_id:
+            vals["team_id"] = company.qualiopi_public_team_id.id
+        team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
+        user = self.env["res.users"].browse(vals.get("user_id"))
+        owner_missing = not user or user._is_superuser() or (team and user not in team.user_ids)
+        if team.user_id and owner_missing:
+            vals["user_id"] = team.user_id.id
 
     def write(self, vals):
         if "qualiopi_imported" in vals and not self.env.su:

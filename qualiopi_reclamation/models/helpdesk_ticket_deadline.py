@@ -169,6 +169,11 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return [self.user_id, self.team_id.user_id, self.create_uid]
 
+    def _qualiopi_escalation_candidates(self):
+        """Above the assignee: the team leader (then a Qualiopi manager)."""
+        self.ensure_one()
+        return [self.team_id.user_id]
+
     @api.model
     def _cron_qualiopi_deadlines(self):
         """Flag overdue records and schedule one activity per milestone, once."""

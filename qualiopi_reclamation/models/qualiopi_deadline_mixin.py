@@ -97,6 +97,43 @@ class QualiopiDeadlineMixin(models.AbstractModel):
                 return user
         return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
 
+    def _qualiopi_escalation_candidates(self):
+        """Users above the person responsible, who receive the escalation of a
+        late milestone, the first first (a team leader)."""
+        self.ensure_one()
+        return []
+
+    def _qualiopi_escalation_user(self):
+        """Who receives the escalation: the first internal active candidate
+        other than the person responsible, else a Qualiopi manager of the
+        record's company (the earliest created), else the person responsible
+        (nobody above them)."""
+        self.ensure_one()
+        responsible = self._qualiopi_responsible_user()
+        for user in self._qualiopi_escalation_candidates():
+            if user and not user.share and user.active and user != responsible:
+                return user
+        company = self["company_id"] if "company_id" in self._fields else self.env.company
+        manager = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "groups_id",
+                        "in",
+                        self.env.ref("qualiopi_reclamation.group_qualiopi_manager").id,
+                    ),
+                    ("share", "=", False),
+                    ("id", "!=", responsible.id),
+                    ("company_ids", "in", (company or self.env.company).id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+        return manager.with_env(self.env) or responsible
+
     # ------------------------------------------------------------------
     # Cron
     # ------------------------------------------------------------------
@@ -162,12 +199,12 @@ class QualiopiDeadlineMixin(models.AbstractModel):
             )
             late = records.filtered_domain([(deadline, "<", now), (late_flag, "=", False)])
             due = (records - late).filtered_domain([(reminder_flag, "=", False)])
-            for batch, summary, flags in (
-                (due, milestone["due_summary"], [reminder_flag]),
-                (late, milestone["late_summary"], [reminder_flag, late_flag]),
+            for batch, escalation, flags in (
+                (due, False, [reminder_flag]),
+                (late, True, [reminder_flag, late_flag]),
             ):
                 for record in batch:
-                    todo.setdefault(record.id, []).append((milestone, summary, flags))
+                    todo.setdefault(record.id, []).append((deadline, escalation, flags))
         if not todo:
             return True
         # A concurrent run holds the records it is processing: skip them rather
@@ -183,24 +220,51 @@ class QualiopiDeadlineMixin(models.AbstractModel):
         return True
 
     def _qualiopi_notify_deadlines(self, todo):
-        """Schedule the activities of ``todo`` ({id: [(milestone, summary,
-        flags)]}) for these records, and set their flags."""
+        """Schedule the activities of ``todo`` ({id: [(deadline field,
+        escalation, flags)]}) for these records, and set their flags.
+
+        A reminder goes to the person responsible, an escalation to the person
+        above (``_qualiopi_escalation_user``); each is written in its
+        recipient's language and Odoo notifies the recipient of it, by email or
+        in Odoo as they chose.
+        """
         model_id = self.env["ir.model"]._get_id(self._name)
+        milestones = {}  # {lang: {deadline field: milestone}}
         activities = []
         flags = {}
         for record in self:
-            for milestone, summary, milestone_flags in todo[record.id]:
+            for deadline, escalation, milestone_flags in todo[record.id]:
+                user = (
+                    record._qualiopi_escalation_user()
+                    if escalation
+                    else record._qualiopi_responsible_user()
+                )
+                lang = user.lang or self.env.lang
+                if lang not in milestones:
+                    milestones[lang] = {
+                        milestone["deadline"]: milestone
+                        for milestone in self.with_context(
+                            lang=lang
+                        )._qualiopi_deadline_milestones()
+                    }
+                milestone = milestones[lang][deadline]
+                localised = record.with_context(lang=lang)
+                summary = milestone["late_summary" if escalation else "due_summary"]
+                # HTML: the record's name (typed by a visitor) goes in as text.
+                note = Markup("<p>%s</p>") % localised._qualiopi_deadline_note(milestone, summary)
+                if escalation:
+                    note += Markup("<p>%s</p>") % localised._qualiopi_escalation_note(
+                        record._qualiopi_responsible_user()
+                    )
                 activities.append(
                     {
                         "res_model_id": model_id,
                         "res_id": record.id,
                         "activity_type_id": self.env.ref(milestone["activity_type"]).id,
                         "summary": summary,
-                        # HTML: the record's name (typed by a visitor) goes in as text.
-                        "note": Markup("<p>%s</p>")
-                        % record._qualiopi_deadline_note(milestone, summary),
-                        "date_deadline": fields.Date.to_date(record[milestone["deadline"]]),
-                        "user_id": record._qualiopi_responsible_user().id,
+                        "note": note,
+                        "date_deadline": fields.Date.to_date(record[deadline]),
+                        "user_id": user.id,
                     }
                 )
                 for flag in milestone_flags:
@@ -209,6 +273,14 @@ class QualiopiDeadlineMixin(models.AbstractModel):
             records.write({flag: True})
         # The cron runs as a user who may not be allowed to assign activities
         # to others: the records were selected by the cron's own rules above.
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            activities
+        # Odoo notifies each recipient of the activity assigned to them.
+        self.env["mail.activity"].sudo().create(activities)
+
+    def _qualiopi_escalation_note(self, responsible):
+        """Why the recipient of an escalation receives it."""
+        self.ensure_one()
+        return self.env._(
+            "Escalated to you: the deadline has passed and %(user)s, responsible "
+            "for this record, has not done it.",
+            user=responsible.name,
         )

@@ -24,3 +24,6 @@ from . import test_confidential_report
 from . import test_confidential_http
 from . import test_subcontract
 from . import test_subcontract_http
+from . import test_owner
+from . import test_escalation
+from . import test_status

@@ -88,8 +88,13 @@ class QualiopiCommon(MailCommon):
                 "qualiopi_auto_ack": True,
             }
         )
+        # The team handles its records in Odoo (notification preference
+        # "Handle in Odoo"): as owners and followers they are notified in their
+        # inbox, so that the emails the tests count are those that leave the
+        # organisation. An owner notified by email: test_owner.py.
         cls.user_qualiopi = new_test_user(
             cls.env,
+            notification_type="inbox",
             login="qualiopi_user",
             name="Quentin Qualité",
             email="quentin@example.com",
@@ -97,6 +102,7 @@ class QualiopiCommon(MailCommon):
         )
         cls.user_manager = new_test_user(
             cls.env,
+            notification_type="inbox",
             login="qualiopi_manager",
             name="Manon Manager",
             email="manon@example.com",
@@ -117,6 +123,9 @@ class QualiopiCommon(MailCommon):
                 "company_id": cls.company.id,
             }
         )
+        # The company's complaint team, which records filed without a team
+        # join (the demo configures its own).
+        cls.company.qualiopi_public_team_id = cls.team
         cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
         cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         cls.channel_web = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web")

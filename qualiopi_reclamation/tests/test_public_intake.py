@@ -60,6 +60,7 @@ class TestPublicIntake(QualiopiCommon):
         self.assertEqual(ticket.qualiopi_nature, "complaint")
         self.assertEqual(ticket.stakeholder_type, "trainee")
         self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.user_id, self.user_manager, "the team's leader owns it")
         self.assertEqual(ticket.company_id, self.company)
         self.assertEqual(ticket.channel_id, self.channel_web)
         self.assertEqual(ticket.name, "Le support de cours n'a jamais été envoyé.")
@@ -79,10 +80,13 @@ class TestPublicIntake(QualiopiCommon):
             (attempt.ip_address, attempt.email), ("192.0.2.1", "jeanne.visiteuse@example.com")
         )
         self.assertTrue(ticket.ack_date, "a complaint is acknowledged at once")
+        # The visitor gets the acknowledgement by email; the owner, who handles
+        # records in Odoo, follows the record and is told in the inbox.
         self.assertEqual(
             self._new_mails.recipient_ids.mapped("email_normalized"),
             ["jeanne.visiteuse@example.com"],
         )
+        self.assertIn(self.user_manager.partner_id, ticket.message_partner_ids)
 
     def test_markup_becomes_text(self):
         ticket = self._file(

@@ -98,7 +98,7 @@ class QualiopiSurveySettingsMixin(models.AbstractModel):
         for record in self:
             source = record._qualiopi_settings_source()
             if source:
-                record.update({name: source[name] for name in SETTINGS})
+                record.update(record._qualiopi_settings_values(source))
             elif not record.qualiopi_cold_delay:
                 # New, with nothing above: the defaults, no survey.
                 record.update({**dict.fromkeys(SURVEY_SETTINGS, False), **SETTINGS_DEFAULTS})
@@ -158,6 +158,11 @@ class QualiopiSurveySettingsMixin(models.AbstractModel):
         company), which takes the defaults."""
         self.ensure_one()
         return self.env["res.company"]
+
+    def _qualiopi_settings_values(self, source):
+        """The settings this record takes from ``source``."""
+        self.ensure_one()
+        return {name: source[name] for name in SETTINGS}
 
     def _qualiopi_settings_surveys(self, kind=None):
         """The surveys set here: those of ``kind`` (``KIND_SURVEYS``), or all."""

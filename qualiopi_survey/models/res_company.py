@@ -6,6 +6,13 @@ from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
+# The company's follow-up delay of each course kind that has its own.
+COLD_DELAY_BY_KIND = {
+    "skills_assessment": "qualiopi_cold_delay_skills_assessment",
+    "vae": "qualiopi_cold_delay_vae",
+    "apprenticeship": "qualiopi_cold_delay_apprenticeship",
+}
+
 
 class ResCompany(models.Model):
     _name = "res.company"
@@ -39,6 +46,22 @@ class ResCompany(models.Model):
         help="On the published results page, a course's rate resting on fewer "
         "answers shows 'Not enough answers' instead.",
     )
+    # The follow-up delay of a new course by kind (event.type), when it is not
+    # the general one (qualiopi_cold_delay): 0 takes the general one.
+    qualiopi_cold_delay_skills_assessment = fields.Integer(
+        string="Follow-up delay of skills assessments (days)",
+        default=180,
+        help="Days after a skills assessment (bilan de compétences) before its "
+        "follow-up survey, for new courses of that kind. 0: the general delay.",
+    )
+    qualiopi_cold_delay_vae = fields.Integer(
+        string="Follow-up delay of VAE support (days)",
+        help="For new courses of accreditation of prior learning. 0: the general delay.",
+    )
+    qualiopi_cold_delay_apprenticeship = fields.Integer(
+        string="Follow-up delay of apprenticeships (days)",
+        help="For new apprenticeship courses. 0: the general delay.",
+    )
     qualiopi_funder_survey_year = fields.Integer(
         string="Funder survey sent for year",
         help="The last year whose funders were surveyed.",
@@ -56,6 +79,25 @@ class ResCompany(models.Model):
     def _check_qualiopi_publish_min_answers(self):
         if any(company.qualiopi_publish_min_answers < 1 for company in self):
             raise ValidationError(self.env._("A published rate rests on at least one answer."))
+
+    @api.constrains(
+        "qualiopi_cold_delay_skills_assessment",
+        "qualiopi_cold_delay_vae",
+        "qualiopi_cold_delay_apprenticeship",
+    )
+    def _check_qualiopi_cold_delay_by_kind(self):
+        for company in self:
+            if min(company[name] for name in COLD_DELAY_BY_KIND.values()) < 0:
+                raise ValidationError(
+                    self.env._("A follow-up delay is a number of days (0: the general delay).")
+                )
+
+    def _qualiopi_cold_delay_of(self, course_kind):
+        """The follow-up delay of a new course of ``course_kind``: the kind's
+        own when the company sets one, else the general one."""
+        self.ensure_one()
+        name = COLD_DELAY_BY_KIND.get(course_kind)
+        return (name and self[name]) or self.qualiopi_cold_delay
 
     def _qualiopi_funders(self, year):
         """Funders of the attendees of the company's sessions ended in ``year``."""

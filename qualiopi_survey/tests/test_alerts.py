@@ -44,6 +44,21 @@ class TestAlerts(QualiopiSurveyCommon):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             ticket.copy({"qualiopi_user_input_id": answer.id})
 
+    def test_difficulty_gets_the_complaint_team_and_an_owner(self):
+        """Like any Qualiopi record: the company's complaint team, the session's
+        responsible when a member of it, else its leader."""
+        self.company.qualiopi_public_team_id = self.team
+        answer = self._invite(self.reg_open)
+        self._answer_hot(answer, 3, comment="Je n'ai pas pu suivre.", recommend="No")
+        ticket = self._difficulties(answer)
+        self.assertEqual((ticket.team_id, ticket.user_id), (self.team, self.user_manager))
+        self.team.user_ids -= self.user_manager
+        self.team.user_id = self.user_qualiopi
+        answer = self._invite(self.reg_done)
+        self._answer_hot(answer, 2, comment="Trop rapide.", recommend="No")
+        ticket = self._difficulties(answer)
+        self.assertEqual((ticket.team_id, ticket.user_id), (self.team, self.user_qualiopi))
+
     def test_difficulty_in_the_organisation_language(self):
         """A visitor answering in English opens a difficulty that the French
         organisation's staff read in French."""

@@ -143,3 +143,51 @@ class TestSurveySettingsLevels(QualiopiSurveyCommon):
                     with self.assertRaises(ValidationError) as caught:
                         record.with_env(french).write(values)
                     self.assertIn(french_text, str(caught.exception))
+
+    def test_follow_up_delay_by_course_kind(self):
+        """A skills assessment is followed up six months after it ends, other
+        kinds after the general delay, unless the company, the course or the
+        session says otherwise."""
+        self.assertEqual(self.company.qualiopi_cold_delay_skills_assessment, 180)
+        self.company.qualiopi_cold_delay = 45
+        Course = self.env["event.type"]
+        bilan = Course.create(
+            {"name": "Bilan de compétences", "qualiopi_course_kind": "skills_assessment"}
+        )
+        self.assertEqual(bilan.qualiopi_cold_delay, 180)
+        for kind in ("training", "vae", "apprenticeship"):
+            with self.subTest(kind=kind):
+                course = Course.create({"name": f"Parcours {kind}", "qualiopi_course_kind": kind})
+                self.assertEqual(course.qualiopi_cold_delay, 45, "the general delay")
+        self.company.qualiopi_cold_delay_vae = 120
+        vae = Course.create({"name": "Accompagnement VAE", "qualiopi_course_kind": "vae"})
+        self.assertEqual(vae.qualiopi_cold_delay, 120)
+        explicit = Course.create(
+            {
+                "name": "Bilan court",
+                "qualiopi_course_kind": "skills_assessment",
+                "qualiopi_cold_delay": 90,
+            }
+        )
+        self.assertEqual(explicit.qualiopi_cold_delay, 90, "a delay given is kept")
+        # In the form, choosing the kind brings its delay, which stays editable.
+        form = Form(Course)
+        form.name = "Bilan de compétences - cadres"
+        self.assertEqual(form.qualiopi_cold_delay, 45)
+        form.qualiopi_course_kind = "skills_assessment"
+        self.assertEqual(form.qualiopi_cold_delay, 180)
+        form.qualiopi_cold_delay = 150
+        self.assertEqual(form.save().qualiopi_cold_delay, 150)
+        # A session of the skills assessment is surveyed six months after it ends.
+        session = self.env["event.event"].create(
+            {
+                "name": "Bilan de compétences - juin",
+                "event_type_id": bilan.id,
+                "date_begin": "2026-06-01 08:00:00",
+                "date_end": "2026-06-30 16:00:00",
+            }
+        )
+        self.assertEqual(session.qualiopi_cold_delay, 180)
+        self.assertEqual(str(session.qualiopi_cold_due_date.date()), "2026-12-27")
+        with self.assertRaises(ValidationError):
+            self.company.qualiopi_cold_delay_apprenticeship = -1
