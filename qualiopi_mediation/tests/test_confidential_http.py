@@ -16,7 +16,9 @@ class TestConfidentialReferralOverHttp(HttpCase, QualiopiRpcMixin, MediationComm
         cls.user_referent = new_test_user(
             cls.env,
             login="med_referent",
-            groups="qualiopi_reclamation.group_qualiopi_confidential",
+            # Referrals are the managers' and the auditors' files.
+            groups="qualiopi_reclamation.group_qualiopi_manager,"
+            "qualiopi_reclamation.group_qualiopi_confidential",
         )
         cls.confidential = (
             cls.env["helpdesk.ticket"]
@@ -49,7 +51,8 @@ class TestConfidentialReferralOverHttp(HttpCase, QualiopiRpcMixin, MediationComm
         return [row["id"] for row in reply["result"]]
 
     def test_hidden_from_all_but_referents(self):
-        for user in (self.user_qualiopi, self.user_manager, self.user_auditor):
+        # The users who read the referral files (a plain Qualiopi user reads none).
+        for user in (self.user_manager, self.user_auditor):
             with self.subTest(user=user.login):
                 ids = self._referral_ids(user, [])
                 self.assertIn(self.plain_referral.id, ids)

@@ -71,6 +71,28 @@ class QualiopiCustomerPortalHelpdesk(CustomerPortalHelpdesk):
             tz = ticket._qualiopi_tz() if ticket else request.env.company.sudo()._qualiopi_tz()
             request.update_context(tz=tz)
 
+    @staticmethod
+    def _qualiopi_portal_attachments(ticket):
+        """The files of a ticket its customer may open: those filed with it (in
+        the transaction that created it: the public or helpdesk form) and those
+        of the messages sent to them; never a file staff attached to the record
+        afterwards or to an internal note (helpdesk_mgmt lists them all, each
+        with a download token)."""
+        ticket = ticket.sudo()
+        public_messages = ticket.message_ids.filtered(
+            lambda m: (
+                m.message_type in ("comment", "email")
+                and not m.is_internal
+                and not m.subtype_id.internal
+            )
+        )
+        return ticket.attachment_ids.filtered(
+            lambda a: (
+                a in public_messages.attachment_ids
+                or (a.create_date == ticket.create_date and not a.res_field)
+            )
+        )
+
     @http.route()
     def portal_my_tickets(self, *args, **kwargs):
         self._qualiopi_viewer_tz()
@@ -84,6 +106,7 @@ class QualiopiCustomerPortalHelpdesk(CustomerPortalHelpdesk):
         # no composer, no files listed, no contact details of the complainant.
         shared_view = bool(ticket.with_env(request.env)._qualiopi_shared_only())
         values["qualiopi_shared_view"] = shared_view
+        values["qualiopi_portal_attachments"] = self._qualiopi_portal_attachments(ticket)
         if shared_view:
             values["closed_stages"] = ticket.stage_id.browse()
         return values

@@ -113,6 +113,14 @@ class HelpdeskTicket(models.Model):
         referents = self._qualiopi_confidential_referents()
         return [user for user in candidates if user in referents] + list(referents)
 
+    def _qualiopi_escalation_user(self):
+        """A confidential case escalates to another referent, else stays with
+        its own: never to a team leader or manager outside the group."""
+        if not self.qualiopi_confidential:
+            return super()._qualiopi_escalation_user()
+        responsible = self._qualiopi_responsible_user()
+        return (self._qualiopi_confidential_referents() - responsible)[:1] or responsible
+
     # ------------------------------------------------------------------
     # CRUD: only a referent sets or unsets the flag
     # ------------------------------------------------------------------
@@ -161,15 +169,32 @@ class HelpdeskTicket(models.Model):
             self._qualiopi_confidential_followers()
         return result
 
+    @api.model
+    def _qualiopi_default_owner(self, vals):
+        """A confidential case is owned by a referent from its creation: the
+        owner's assignment notice names the record."""
+        super()._qualiopi_default_owner(vals)
+        if not (vals.get("qualiopi_confidential") or vals.get("qualiopi_anonymous")):
+            return
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        referents = self.browse()._qualiopi_company_referents(company)
+        if vals.get("user_id") not in referents.ids:
+            vals["user_id"] = referents[:1].id
+
+    @api.model
+    def _qualiopi_company_referents(self, company):
+        # As the system: users may not read groups.
+        return (
+            self.env.ref(CONFIDENTIAL_GROUP)
+            .sudo()
+            .users.filtered(lambda u: u.active and company in u.company_ids)
+        )
+
     def _qualiopi_confidential_referents(self):
         """The referents of this record's company (as the system: users may
         not read groups)."""
         self.ensure_one()
-        return (
-            self.env.ref(CONFIDENTIAL_GROUP)
-            .sudo()
-            .users.filtered(lambda u: u.active and self.company_id in u.company_ids)
-        )
+        return self._qualiopi_company_referents(self.company_id)
 
     def _qualiopi_confidential_followers(self, notify=False):
         """A confidential case is followed by its complainant and the
@@ -185,6 +210,8 @@ class HelpdeskTicket(models.Model):
             if not referents:
                 continue
             ticket.message_subscribe(partner_ids=referents.partner_id.ids)
+            if ticket.user_id not in all_referents:
+                ticket.user_id = referents[:1]
             ticket.activity_ids.filtered(lambda a: a.user_id not in all_referents).write(
                 {"user_id": ticket._qualiopi_responsible_user().id}
             )

@@ -680,6 +680,40 @@ class TestPublicForm(QualiopiHttpCommon):
                 200,
             )
 
+    def test_portal_lists_only_the_files_sent_to_the_complainant(self):
+        """helpdesk_mgmt lists every file of a ticket on its portal page, each
+        with a download token: staff's files (an internal note's, one attached
+        to the record) stay internal; the visitor's and the answer's are shown."""
+        response = self._post_public(files=[("attachments", ("preuve.png", PNG, "image/png"))])
+        ticket = self._ticket_of("jeanne.visiteuse@example.com")
+        follow = re.search(r'href="(/my/ticket/\d+\?access_token=[^"]+)"', response.text).group(1)
+
+        def attachment(name):
+            return self.env["ir.attachment"].create(
+                {"name": name, "raw": b"%PDF-1.4", "res_model": ticket._name, "res_id": ticket.id}
+            )
+
+        ticket.with_user(self.user_qualiopi).message_post(
+            body="Enquête interne",
+            attachment_ids=attachment("enquete-interne.pdf").ids,
+            subtype_xmlid="mail.mt_note",
+        )
+        attachment("notes-rh.pdf")
+        ticket.with_user(self.user_qualiopi).message_post(
+            body="Notre réponse",
+            attachment_ids=attachment("reponse.pdf").ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.env.flush_all()
+        page = self.url_open(follow.replace("&amp;", "&")).text
+        self.assertIn("o_project_portal_attachments", page)
+        listed = page.split("o_project_portal_attachments", 1)[1]
+        self.assertIn("preuve.png", listed)
+        self.assertIn("reponse.pdf", listed)
+        for internal in ("enquete-interne.pdf", "notes-rh.pdf"):
+            self.assertNotIn(internal, page)
+
     def test_portal_close_post_only_owner_only(self):
         stage_closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         stage_closed.close_from_portal = True

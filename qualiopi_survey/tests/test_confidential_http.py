@@ -1,18 +1,19 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.qualiopi_reclamation.tests.common import QualiopiRpcMixin
-
-from .common import QualiopiSurveyCommon
+from odoo.addons.qualiopi_reclamation.tests.common import QualiopiCommon, QualiopiRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestConfidentialAnswersOverHttp(HttpCase, QualiopiRpcMixin, QualiopiSurveyCommon):
+class TestConfidentialAnswersOverHttp(HttpCase, QualiopiRpcMixin, QualiopiCommon):
     """What a complainant answered about the handling of a confidential case,
     over JSON-RPC: only the referents read it (and the respondent)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Not QualiopiSurveyCommon: its training session is named ``session``,
+        # as HttpCase's HTTP session is.
+        cls.survey_complaint = cls.env.ref("qualiopi_survey.survey_qualiopi_complaint_handling")
         cls.user_referent = new_test_user(
             cls.env,
             login="survey_referent",
