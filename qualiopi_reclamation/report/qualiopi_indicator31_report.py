@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import formatLang
 
+from . import qualiopi_indicator31_business_days as business_days_mod
 from . import qualiopi_indicator31_columns as columns_mod
 from . import qualiopi_indicator31_figures as figures_mod
 from . import qualiopi_indicator31_register as register_mod
@@ -122,6 +123,18 @@ class ReportIndicator31(models.AbstractModel):
             return local.astimezone(pytz.utc).replace(tzinfo=None)
 
         return to_utc(wizard.date_from), to_utc(wizard.date_to + datetime.timedelta(days=1))
+
+    @api.model
+    def _qualiopi_business_days(self, wizard, date_from=None):
+        """The working days of the company's calendars, from the period's start
+        (or ``date_from``) to now or the period's end, whichever is later:
+        every deadline and milestone date the report compares."""
+        start, stop = self._qualiopi_bounds(wizard)
+        return business_days_mod.BusinessDays.read(
+            wizard.company_id,
+            min(start, date_from or start),
+            max(stop, fields.Datetime.now()),
+        )
 
     @api.model
     def _qualiopi_ticket_domain(self, wizard):
@@ -364,7 +377,9 @@ class ReportIndicator31(models.AbstractModel):
             ):
                 for ticket_id in action.ticket_ids._ids:
                     action_references.setdefault(ticket_id, []).append(action.reference)
-        return register_mod.register_lines(Ticket, rows, names, action_references)
+        return register_mod.register_lines(
+            Ticket, rows, names, action_references, self._qualiopi_business_days(wizard)
+        )
 
     @api.model
     def _qualiopi_register_tbody(self, wizard, columns):
@@ -376,6 +391,7 @@ class ReportIndicator31(models.AbstractModel):
             self._qualiopi_ticket_domain(wizard),
             self._qualiopi_tz(wizard),
             columns_mod.pdf_columns(columns),
+            self._qualiopi_business_days(wizard),
         )
         if tbody is None:
             return columns_mod.pdf_tbody(columns, self._qualiopi_register_lines(wizard))

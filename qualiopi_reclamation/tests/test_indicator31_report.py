@@ -351,12 +351,30 @@ class TestIndicator31Report(Indicator31Common):
         # c1 was received at 09:00 UTC, 10:00 in Paris (winter time).
         self.assertEqual(lines[0]["received_str"], "03/02/2026 10:00")
         self.assertEqual(lines[0]["received_str"], fmt(self.c1.received_date))
-        self.assertEqual(lines[0]["ack_str"], fmt(self.c1.ack_date))
+        # Each milestone: its date, its deadline and whether it was met, in
+        # business days of the company's calendar.
+        self.assertEqual(
+            lines[0]["ack_str"],
+            f"{fmt(self.c1.ack_date)}\ndeadline {fmt(self.c1.ack_deadline)}\non time",
+        )
         self.assertFalse(lines[0]["ack_late"] or lines[0]["response_late"])
+        self.assertEqual((lines[0]["ack_late_days"], lines[0]["response_late_days"]), (0, 0))
         self.assertTrue(lines[1]["ack_late"] and lines[1]["response_late"])
-        # c3: nothing done, both deadlines past on April 30th.
-        self.assertEqual((lines[2]["ack_str"], lines[2]["response_str"]), ("pending", "pending"))
+        # c2: received Tuesday 3 March, due Thursday 5 evening, acknowledged
+        # Friday 6: one business day late; answered on Monday 23 March, due
+        # Tuesday 17: four business days late (18, 19, 20, 23).
+        self.assertEqual((lines[1]["ack_late_days"], lines[1]["response_late_days"]), (1, 4))
+        self.assertTrue(lines[1]["ack_str"].endswith("\nlate by 1 business day"))
+        self.assertTrue(lines[1]["response_str"].endswith("\nlate by 4 business days"))
+        # c3: nothing done, both deadlines past on April 30th: pending, and
+        # late by the business days since each deadline.
+        self.assertEqual(
+            (lines[2]["ack_str"].split("\n")[0], lines[2]["response_str"].split("\n")[0]),
+            ("pending", "pending"),
+        )
         self.assertTrue(lines[2]["ack_late"] and lines[2]["response_late"])
+        self.assertGreater(lines[2]["ack_late_days"], lines[2]["response_late_days"])
+        self.assertIn("late by", lines[2]["ack_str"])
         # h1: a hazard has no acknowledgement deadline.
         self.assertEqual(lines[4]["ack_str"], "—")
         self.assertIn(", recurrent", lines[2]["outcome"])
