@@ -78,6 +78,22 @@ class ReportIndicator31(models.AbstractModel):
     @api.model
     def _qualiopi_session_data(self, wizard, event):
         data = super()._qualiopi_session_data(wizard, event)
+        fmt = self._qualiopi_dt_formatter(wizard)
+        for record in data["records"]:
+            ticket = record["ticket"]
+            if ticket.qualiopi_nature != "complaint":
+                continue
+            if ticket.mediation_informed_date:
+                message = ticket.mediation_informed_message_id
+                note = self.env._(
+                    "Told about the mediator on %(date)s",
+                    date=fmt(ticket.mediation_informed_date),
+                )
+                if message:
+                    note += " " + self.env._("(message #%(id)s)", id=message.id)
+            else:
+                note = self.env._("Not told about the mediator yet")
+            record["notes"].append(note)
         data["mediations"] = self._qualiopi_referrals_env().search(
             [
                 ("company_id", "=", wizard.company_id.id),

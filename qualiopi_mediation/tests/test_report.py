@@ -71,6 +71,18 @@ class TestMediationReport(MediationCommon):
         Report = self.env["report.qualiopi_reclamation.report_indicator31"]
         session = Report._qualiopi_session_data(wizard, self.event)
         self.assertEqual(session["mediations"], self.referral)
+        # Each complaint of the session says whether and when its complainant
+        # was told about the mediator, and by which message.
+        notes = {record["ticket"]: record["notes"] for record in session["records"]}
+        fmt = Report._qualiopi_dt_formatter(wizard)
+        self.assertEqual(
+            notes[self.informed],
+            [
+                f"Told about the mediator on {fmt(self.informed.mediation_informed_date)}"
+                f" (message #{self.informed.mediation_informed_message_id.id})"
+            ],
+        )
+        self.assertEqual(notes[self.not_informed], ["Not told about the mediator yet"])
         procedure = Report._qualiopi_procedure_data(wizard)
         self.assertEqual(procedure["mediator"], self.mediator)
         # Its sections reach the report through the generic hook, at each place.
@@ -89,6 +101,7 @@ class TestMediationReport(MediationCommon):
         self.assertIn(self.mediator.website, html)
         self.assertIn("within one year", html)
         self.assertIn(self.referral.name, html)
+        self.assertIn("Not told about the mediator yet", html)
 
     @freeze_time("2026-04-30 10:00:00")
     def test_no_mediator_stated(self):

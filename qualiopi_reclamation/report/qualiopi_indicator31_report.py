@@ -399,9 +399,86 @@ class ReportIndicator31(models.AbstractModel):
         return Markup(tbody)
 
     @api.model
+    def _qualiopi_milestone_proof(self, ticket, milestone, fmt):
+        """What proves a milestone: the message sent (its number and date),
+        else the recording (how, by whom, when, and the letter's scan)."""
+        message = ticket[f"{milestone}_message_id"]
+        if message:
+            return self.env._(
+                "message #%(id)s of %(date)s", id=message.id, date=fmt(message.date)
+            )
+        if not ticket[f"{milestone}_date"]:
+            return ""
+        methods = dict(ticket._fields[f"{milestone}_method"]._description_selection(self.env))
+        proof = self.env._(
+            "recorded (%(method)s) by %(user)s",
+            method=methods.get(ticket[f"{milestone}_method"], "—"),
+            user=ticket[f"{milestone}_user_id"].name or "—",
+        )
+        letter = milestone == "response" and ticket.response_attachment_id
+        if letter:
+            proof += ", " + self.env._("scan %(name)s", name=letter.name)
+        return proof
+
+    @api.model
+    def _qualiopi_session_record(self, ticket, business_days, texts, fmt, now):
+        """One record of a sampled session, everything an auditor checks:
+        each milestone's deadline, date, on-time mark and proof; the handling;
+        for a hazard, who was informed and when."""
+        record = {"ticket": ticket, "notes": []}
+        for milestone in ("ack", "response"):
+            date, deadline = ticket[f"{milestone}_date"], ticket[f"{milestone}_deadline"]
+            late_days = business_days.late(ticket.team_id.id, deadline, date or now)
+            record[milestone] = {
+                "cell": register_mod.milestone_cell(
+                    texts, fmt(date), fmt(deadline), bool(date), late_days
+                ),
+                "late": bool(late_days),
+                "late_days": late_days,
+                "proof": self._qualiopi_milestone_proof(ticket, milestone, fmt),
+            }
+        informed = ""
+        if ticket.qualiopi_nature == "hazard":
+            labels = (
+                ("qualiopi_hazard_informed_trainees", self.env._("trainees")),
+                ("qualiopi_hazard_informed_client", self.env._("client company")),
+                ("qualiopi_hazard_informed_funder", self.env._("funder")),
+            )
+            whom = [label for flag, label in labels if ticket[flag]]
+            if whom and ticket.qualiopi_hazard_informed_date:
+                informed = self.env._(
+                    "%(whom)s, on %(date)s",
+                    whom=", ".join(whom),
+                    date=fmt(ticket.qualiopi_hazard_informed_date),
+                )
+            elif whom:
+                informed = self.env._("%(whom)s (date not recorded)", whom=", ".join(whom))
+            else:
+                informed = self.env._("nobody recorded")
+        evidence = []
+        if ticket.qualiopi_transcribed_by_id:
+            evidence.append(
+                self.env._(
+                    "transcribed by %(user)s", user=ticket.qualiopi_transcribed_by_id.name
+                )
+            )
+        record.update(
+            {
+                "handling": ticket.qualiopi_hazard_measure
+                or ticket.qualiopi_difficulty_handling
+                or ticket.qualiopi_corrective_note
+                or "",
+                "informed": informed,
+                "evidence": "; ".join(evidence),
+            }
+        )
+        return record
+
+    @api.model
     def _qualiopi_session_data(self, wizard, event):
         """One sampled session: its records (whatever their date) with their
-        handling and evidence. Other addons add keys (surveys, mediations)."""
+        handling and evidence. Other addons add keys (surveys, mediations), and
+        lines to a record's ``notes``."""
         Ticket = self._qualiopi_tickets_env()
         domain = [
             ("qualiopi_nature", "!=", False),
@@ -410,53 +487,17 @@ class ReportIndicator31(models.AbstractModel):
         ]
         tickets = Ticket.search(domain, order="received_date, id")
         fmt = self._qualiopi_dt_formatter(wizard)
-        ack_methods = dict(Ticket._fields["ack_method"]._description_selection(self.env))
-        informed_labels = (
-            ("qualiopi_hazard_informed_trainees", self.env._("trainees")),
-            ("qualiopi_hazard_informed_client", self.env._("client company")),
-            ("qualiopi_hazard_informed_funder", self.env._("funder")),
+        business_days = self._qualiopi_business_days(
+            wizard, date_from=min(tickets.mapped("received_date"), default=None)
         )
-        records = []
-
-        def message(record):
-            return {"id": record.id, "date": fmt(record.date)}
-
-        for ticket in tickets:
-            evidence = []
-            if ticket.ack_message_id:
-                args = message(ticket.ack_message_id)
-                evidence.append(self.env._("acknowledgement: message #%(id)s of %(date)s", **args))
-            elif ticket.ack_date:
-                args = {
-                    "method": ack_methods.get(ticket.ack_method, ""),
-                    "date": fmt(ticket.ack_date),
-                }
-                evidence.append(
-                    self.env._("acknowledgement recorded (%(method)s) on %(date)s", **args)
-                )
-            if ticket.response_message_id:
-                args = message(ticket.response_message_id)
-                evidence.append(self.env._("answer: message #%(id)s of %(date)s", **args))
-            if ticket.qualiopi_transcribed_by_id:
-                user = ticket.qualiopi_transcribed_by_id.name
-                evidence.append(self.env._("transcribed by %(user)s", user=user))
-            informed = []
-            if ticket.qualiopi_nature == "hazard":
-                informed = [label for flag, label in informed_labels if ticket[flag]]
-            records.append(
-                {
-                    "ticket": ticket,
-                    "handling": ticket.qualiopi_hazard_measure
-                    or ticket.qualiopi_difficulty_handling
-                    or ticket.qualiopi_corrective_note
-                    or "",
-                    "informed": ", ".join(informed),
-                    "evidence": "; ".join(evidence),
-                }
-            )
+        texts = register_mod.milestone_texts(self.env)
+        now = fields.Datetime.now()
         return {
             "event": event.sudo(),  # a sampled session (company checked first)
-            "records": records,
+            "records": [
+                self._qualiopi_session_record(ticket, business_days, texts, fmt, now)
+                for ticket in tickets
+            ],
             "counts": dict(Ticket._read_group(domain, ["qualiopi_nature"], ["__count"])),
             "actions": self._qualiopi_actions_env().search([("event_ids", "in", event.ids)]),
         }

@@ -476,8 +476,50 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(session["counts"], {"complaint": 1, "hazard": 1})
         hazard = session["records"][1]
         self.assertEqual(hazard["handling"], "Formateur remplacé dans l'heure.")
-        self.assertEqual(hazard["informed"], "trainees")
-        self.assertIn("acknowledgement recorded", session["records"][0]["evidence"])
+        self.assertEqual(hazard["informed"], "trainees (date not recorded)")
+        self.assertEqual(hazard["ack"]["cell"], "—")
+        # c2: each milestone's date, deadline, lateness and proof, as the
+        # register prints them (business days of the company's calendar).
+        fmt = self.Report._qualiopi_dt_formatter(wizard)
+        complaint = session["records"][0]
+        self.assertEqual(
+            complaint["ack"]["cell"],
+            f"{fmt(self.c2.ack_date)}\ndeadline {fmt(self.c2.ack_deadline)}"
+            "\nlate by 1 business day",
+        )
+        self.assertEqual(
+            (complaint["ack"]["late_days"], complaint["response"]["late_days"]), (1, 4)
+        )
+        [line] = [line for line in self._lines(wizard) if line["id"] == self.c2.id]
+        self.assertEqual(complaint["response"]["cell"], line["response_str"])
+        self.assertIn("recorded", complaint["ack"]["proof"])
+        # A hazard says whom it informed and when.
+        self.h1.sudo().write(
+            {
+                "qualiopi_hazard_informed_client": True,
+                "qualiopi_hazard_informed_date": datetime.datetime(2026, 3, 25, 9, 30),
+            }
+        )
+        hazard = self.Report._qualiopi_session_data(wizard, self.event2)["records"][1]
+        self.assertEqual(hazard["informed"], "trainees, client company, on 03/25/2026 10:30")
+        # An answer proven by its message: the message's number and date.
+        message = self.c1.message_post(body="Réponse", message_type="comment")
+        self.c1.sudo().write({"response_message_id": message.id})
+        record = self.Report._qualiopi_session_record(
+            self.c1,
+            self.Report._qualiopi_business_days(wizard),
+            register_mod.milestone_texts(self.env),
+            fmt,
+            datetime.datetime(2026, 4, 30, 10, 0),
+        )
+        self.assertEqual(
+            record["response"]["proof"], f"message #{message.id} of {fmt(message.date)}"
+        )
+        # The PDF's HTML prints them.
+        html = self._html(wizard)
+        self.assertIn("late by 1 business day", html)
+        self.assertIn(f"deadline {fmt(self.c2.response_deadline)}", html)
+        self.assertIn("trainees, client company, on", html)
 
     def test_xlsx_export(self):
         """The workbook is printed through its report action (OCA report_xlsx),
