@@ -182,12 +182,15 @@ class ReportIndicator31(models.AbstractModel):
         return figures_mod.breakdowns(self._qualiopi_tickets_env(), domain, field_names)
 
     @api.model
-    def _qualiopi_period_counts(self, domain):
+    def _qualiopi_period_counts(self, domain, business_days):
         """Delays and shares of the milestones, overdue now, recurrent, and
         the counts of ``_qualiopi_counted_domains`` (one scan:
         figures_mod.period_counts)."""
         return figures_mod.period_counts(
-            self._qualiopi_tickets_env(), domain, self._qualiopi_counted_domains()
+            self._qualiopi_tickets_env(),
+            domain,
+            self._qualiopi_counted_domains(),
+            business_days,
         )
 
     @api.model
@@ -269,7 +272,7 @@ class ReportIndicator31(models.AbstractModel):
                 self._qualiopi_action_domain(wizard), ["state"], ["__count"]
             )
         )
-        counts = self._qualiopi_period_counts(domain)
+        counts = self._qualiopi_period_counts(domain, self._qualiopi_business_days(wizard))
         founded_or_partly = founded.get("founded", 0) + founded.get("partly", 0)
         figures = {
             "date_from": fields.Date.to_string(wizard.date_from),

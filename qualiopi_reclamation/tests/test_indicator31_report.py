@@ -230,10 +230,13 @@ class TestIndicator31Report(Indicator31Common):
                 "on_time": 1,
                 "late": 2,
                 "median_days": 2.0,
+                "mean_days": 2.0,
                 "share_on_time": 33.3,
             },
         )
-        # Answer: complaints and difficulties; medians of 5, 20 and 2 days.
+        # Answer: complaints and difficulties, after 5, 20 and 2 calendar days:
+        # 4, 14 and 0 business days (Monday to Saturday, Tuesday to Monday
+        # three weeks later, Friday to Sunday).
         self.assertEqual(
             figures["response"],
             {
@@ -242,7 +245,8 @@ class TestIndicator31Report(Indicator31Common):
                 "due": 4,
                 "on_time": 2,
                 "late": 2,
-                "median_days": 5.0,
+                "median_days": 4.0,
+                "mean_days": 6.0,
                 "share_on_time": 50.0,
             },
         )

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import openpyxl
+from markupsafe import escape
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -35,6 +36,27 @@ class TestReport(QualiopiSurveyCommon):
         self.assertEqual(hot_row["low"], 1)
         self.assertEqual(hot_row["difficulties"], 1)
         self.assertEqual({row["purpose"] for row in figures["rows"]}, {"hot", "client", "trainer"})
+        # Over the attendees: the one without an email was not invited, and
+        # is listed with the reason.
+        attendance = figures["attendance"]
+        self.assertEqual(
+            (attendance["attendees"], attendance["invited"], attendance["answered"]), (4, 3, 2)
+        )
+        self.assertEqual(attendance["rate"], 50.0)
+        self.assertEqual(
+            attendance["not_invited"],
+            [
+                {
+                    "name": self.reg_no_email.name,
+                    "session": self.session.name,
+                    "reason": "no email address",
+                }
+            ],
+        )
+        self.assertIsNone(figures["complaint_handling"])
+        Report = self.env["report.qualiopi_reclamation.report_indicator31"]
+        session_data = Report._qualiopi_session_data(wizard, self.session)
+        self.assertEqual(session_data["surveys"]["attendance"], attendance)
         sections = self.env["report.qualiopi_reclamation.report_indicator31"]._qualiopi_sections(
             wizard
         )
@@ -56,6 +78,9 @@ class TestReport(QualiopiSurveyCommon):
             f"Low answer: {hot[0].partner_id.name}",
             f"difficulty {hot[0].qualiopi_difficulty_id.number}",
             "is closed, its complainant is invited",
+            "2</strong> answered out of <strong>4</strong> attendees (50.0 %)",
+            f"{self.reg_no_email.name} ({escape(self.session.name)}): no email address",
+            "no complainant was invited to the complaint-handling survey",
         ):
             self.assertTrue(expected in html, f"{expected!r} missing from the report")
 
