@@ -209,10 +209,17 @@ class ReportIndicator31(models.AbstractModel):
         procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(company)
         # Superuser: channels and the cron are configuration the user may not
         # read; the company was checked first.
+        # "Other" is the helpdesk's catch-all, not a way in (as in the procedure).
+        other = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_other", raise_if_not_found=False
+        )
         channels = (
             self.env["helpdesk.ticket.channel"]
             .sudo()
-            .search([("company_id", "in", [company.id, False])], order="sequence, id")
+            .search(
+                [("company_id", "in", [company.id, False]), ("id", "!=", other.id if other else 0)],
+                order="sequence, id",
+            )
         )
         cron = self.env.ref(
             "qualiopi_reclamation.ir_cron_qualiopi_deadlines", raise_if_not_found=False
@@ -244,6 +251,9 @@ class ReportIndicator31(models.AbstractModel):
             "cron_lastcall": cron.lastcall if cron else False,
             "last_complaint_date": last.received_date,
             "auto_ack": company.qualiopi_auto_ack,
+            # Facts dated in the period that show the process running, added
+            # by other addons with super() (surveys sent, mediator...).
+            "facts": [],
         }
 
     @api.model

@@ -8,6 +8,7 @@ import io
 import subprocess
 
 import openpyxl
+from markupsafe import escape
 from freezegun import freeze_time
 
 from odoo import Command
@@ -312,7 +313,13 @@ class TestIndicator31Report(Indicator31Common):
         self.assertFalse(live["procedure_version"])
         html = self._html(wizard)
         self.assertIn("No complaint was received", html)
-        self.assertIn("The procedure was nevertheless in place", html)
+        self.assertIn("The process for handling complaints was nevertheless live", html)
+        # Facts dated in the period (surveys sent, with qualiopi_survey), and
+        # no contradiction: the helpdesk's catch-all is not a channel.
+        for fact in live["facts"]:
+            self.assertIn(str(escape(fact)), html)
+        other = self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_other")
+        self.assertNotIn(other.name, live["channel_names"])
         self.assertIn("No version of the written procedure was recorded", html)
         self.assertIn("The register holds no record for this period.", html)
         # A period with records has no such statement.

@@ -189,6 +189,33 @@ class ReportIndicator31(models.AbstractModel):
         return figures
 
     @api.model
+    def _qualiopi_process_live(self, wizard):
+        """The satisfaction surveys sent in the period: a fact, dated, that the
+        stakeholders were asked for their appraisal (even with no complaint)."""
+        live = super()._qualiopi_process_live(wizard)
+        Answer = self._qualiopi_survey_answers_env()
+        domain = self._qualiopi_survey_domain(wizard)
+        [(invited, last)] = Answer._read_group(
+            domain, [], ["__count", "qualiopi_invitation_date:max"]
+        )
+        if invited:
+            answered = Answer.search_count([*domain, ("state", "=", "done")])
+            live["facts"].append(
+                self.env._(
+                    "%(invited)s satisfaction survey invitation(s) sent in the period, "
+                    "the last on %(date)s; %(answered)s answered.",
+                    invited=invited,
+                    date=self._qualiopi_dt_formatter(wizard)(last),
+                    answered=answered,
+                )
+            )
+        else:
+            live["facts"].append(
+                self.env._("No satisfaction survey invitation was sent in the period.")
+            )
+        return live
+
+    @api.model
     def _qualiopi_procedure_data(self, wizard):
         data = super()._qualiopi_procedure_data(wizard)
         company = wizard.company_id

@@ -105,3 +105,32 @@ class TestReport(QualiopiSurveyCommon):
         scored = [row for row in mine if row[11] not in ("", None)]
         self.assertEqual(len(scored), 1)
         self.assertTrue(scored[0][12], "the low answer names its difficulty")
+
+    def test_empty_period_shows_surveys_sent(self):
+        """A period with no complaint shows the process live with facts dated
+        in it: the survey invitations sent, with the last one's date."""
+        with freeze_time(SESSION_END + datetime.timedelta(hours=1)), self.mock_mail_gateway():
+            answers = self.session._qualiopi_send("hot")
+            self._answer_hot(answers.filtered(lambda a: a.survey_id == self.survey_hot)[0], 8)
+        wizard = self.env["qualiopi.indicator31.report"].create(
+            {"date_from": "2026-03-01", "date_to": "2026-03-31", "company_id": self.company.id}
+        )
+        figures = wizard._qualiopi_figures()
+        self.assertEqual(figures["complaint_count"], 0)
+        fmt = self.env["report.qualiopi_reclamation.report_indicator31"]._qualiopi_dt_formatter(
+            wizard
+        )
+        fact = (
+            f"{len(answers)} satisfaction survey invitation(s) sent in the period, the last on "
+            f"{fmt(max(answers.mapped('qualiopi_invitation_date')))}; 1 answered."
+        )
+        self.assertIn(fact, figures["process_live"]["facts"])
+        html = wizard.summary_html
+        self.assertIn("No complaint was received", html)
+        self.assertIn(fact, html)
+        # A period without any invitation says so, rather than nothing.
+        wizard.write({"date_from": "2026-05-01", "date_to": "2026-05-31"})
+        self.assertIn(
+            "No satisfaction survey invitation was sent in the period.",
+            wizard._qualiopi_figures()["process_live"]["facts"],
+        )
