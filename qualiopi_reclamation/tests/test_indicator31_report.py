@@ -11,7 +11,7 @@ import openpyxl
 from markupsafe import escape
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
@@ -610,6 +610,11 @@ class TestIndicator31Report(Indicator31Common):
         self.assertFalse(Procedure.search([("company_id", "=", self.company_b.id)]))
         procedure = Procedure._qualiopi_for_company(self.company_b)
         self.assertEqual(procedure.version, 1)
+        # Created by OdooBot (this test's user, as at installation): its author
+        # is a person, the administrator when the company has no Qualiopi
+        # manager yet.
+        self.assertEqual(self.env.uid, SUPERUSER_ID)
+        self.assertEqual(procedure.version_user_id, self.env.ref("base.user_admin"))
         self.assertEqual(Procedure._qualiopi_for_company(self.company_b), procedure)
         first_text = procedure.introduction
         # A manager of that company edits it.
@@ -635,6 +640,18 @@ class TestIndicator31Report(Indicator31Common):
             .decode()
         )
         self.assertIn("within <strong>2</strong> business days", public)
+
+    def test_procedure_author_is_a_person(self):
+        """A procedure first shown to a visitor (the public page creates it) is
+        authored by the company's Qualiopi manager, not by the public user."""
+        company = self.env["res.company"].create({"name": "Organisme C"})
+        self.user_manager.company_ids = [Command.link(company.id)]
+        public = self.env.ref("base.public_user")
+        procedure = (
+            self.env["qualiopi.procedure"].with_user(public)._qualiopi_for_company(company)
+        )
+        self.assertEqual(procedure.version_user_id, self.user_manager)
+        self.assertIn(f"by {self.user_manager.name}", self._html(self._wizard(company_id=company.id)))
 
     def test_annual_review_approval(self):
         # The demo data's review of that year (draft or approved) is not this test's.
