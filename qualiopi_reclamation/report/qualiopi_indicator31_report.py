@@ -198,7 +198,7 @@ class ReportIndicator31(models.AbstractModel):
         """{key: domain}: more counts of the period's records, made in the
         figures' one scan (other addons add theirs with ``super()``); read
         from ``figures["counted"][key]``."""
-        return {}
+        return {"open_now": [("stage_id.closed", "=", False)]}
 
     @api.model
     def _qualiopi_process_live(self, wizard):
@@ -300,6 +300,7 @@ class ReportIndicator31(models.AbstractModel):
             "ack": counts["ack"],
             "response": counts["response"],
             "overdue_now": counts["overdue_now"],
+            "open_now": counts["open_now"],
             "counted": {key: counts[key] for key in self._qualiopi_counted_domains()},
             "analysed": analysed,
             "founded": founded.get("founded", 0),

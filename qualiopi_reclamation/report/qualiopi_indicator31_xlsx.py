@@ -71,6 +71,7 @@ class ReportIndicator31Xlsx(models.AbstractModel):
                 [self.env._("%s: share within the deadline (%%)", title), delay["share_on_time"]],
             ]
         figure_rows += [
+            [self.env._("Open now"), figures["open_now"]],
             [self.env._("Overdue now"), figures["overdue_now"]],
             [self.env._("Analysed"), figures["analysed"]],
             [self.env._("Founded"), figures["founded"]],

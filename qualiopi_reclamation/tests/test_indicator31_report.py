@@ -597,6 +597,43 @@ class TestIndicator31Report(Indicator31Common):
         )
         self.assertEqual(count, 5)
         self.assertAlmostEqual(founded, 200 / 3, places=3)
+        # Per month, as the dashboard's graph and pivot open: the on-time
+        # rates of the acknowledgement and the answer, open and late now,
+        # the same as the report's figures.
+        self.d1.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        [(month, ack, response, open_now, overdue)] = self.env[
+            "qualiopi.indicator31.stat"
+        ]._read_group(
+            [("ticket_id", "in", self.period_tickets.ids)],
+            ["received_date:month"],
+            [
+                "ack_on_time_pct:avg",
+                "response_on_time_pct:avg",
+                "open_count:sum",
+                "overdue_count:sum",
+            ],
+        )
+        self.assertEqual(month.strftime("%Y-%m"), "2026-03")
+        figures = self._wizard()._qualiopi_figures()
+        self.assertAlmostEqual(ack, figures["ack"]["share_on_time"], places=1)
+        self.assertAlmostEqual(response, figures["response"]["share_on_time"], places=1)
+        self.assertEqual((open_now, overdue), (4, 1))
+        self.assertEqual((figures["open_now"], figures["overdue_now"]), (4, 1))
+        # The dashboard opens on the rates per month; the records by nature,
+        # cause and session have their own graph and pivot.
+        action = self.env.ref("qualiopi_reclamation.action_qualiopi_indicator31_stat")
+        graph = self.env["qualiopi.indicator31.stat"].get_views([(False, "graph")])
+        arch = graph["views"]["graph"]["arch"]
+        self.assertIn('type="line"', arch)
+        self.assertIn("response_on_time_pct", arch)
+        self.assertEqual(action.view_mode, "graph,pivot,list")
+        records = self.env.ref("qualiopi_reclamation.action_qualiopi_indicator31_stat_records")
+        self.assertEqual(
+            records.view_ids.mapped("view_id"),
+            self.env.ref("qualiopi_reclamation.qualiopi_indicator31_stat_view_graph_records")
+            | self.env.ref("qualiopi_reclamation.qualiopi_indicator31_stat_view_pivot_records")
+            | self.env.ref("qualiopi_reclamation.qualiopi_indicator31_stat_view_list"),
+        )
         # The auditor works for the first company only: the dashboard hides
         # the other company's records.
         Stat = self.env["qualiopi.indicator31.stat"].with_user(self.user_auditor)
