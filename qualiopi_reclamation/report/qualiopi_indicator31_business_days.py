@@ -45,7 +45,7 @@ class BusinessDays:
         self.starts = starts
 
     @classmethod
-    def read(cls, company, date_from, date_to):
+    def from_company(cls, company, date_from, date_to):
         """The working days of ``company``'s calendars from ``date_from`` to
         ``date_to`` (naive UTC datetimes), and a margin after it. Superuser:
         calendars are configuration; the caller checked the company."""

@@ -57,8 +57,8 @@ def breakdowns(tickets_env, domain, field_names):
 
 def period_counts(tickets_env, domain, counted=None, business_days=None):
     """The milestones' delays (median and mean, in business days of each
-    record's calendar: ``business_days``, a BusinessDays) and shares, the records overdue now and the
-    recurrent ones, and the records matching each domain of ``counted``
+    record's calendar: ``business_days``, a BusinessDays) and shares, the
+    records overdue now and the recurrent ones, and the records matching each domain of ``counted``
     ({key: domain}, counted under its key), in one scan of the records.
 
     A record counts in a milestone's share once it is due: its deadline
@@ -85,7 +85,8 @@ def period_counts(tickets_env, domain, counted=None, business_days=None):
         delay = business_days.sql_count(SQL.identifier(table, "team_id"), received, date)
         aggregates += [
             SQL(
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s) FILTER (WHERE %s AND %s IS NOT NULL)",
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)"
+                " FILTER (WHERE %s AND %s IS NOT NULL)",
                 delay,
                 scope,
                 date,

@@ -175,9 +175,7 @@ def register_lines(tickets_env, rows, names, action_references, business_days):
         response_deadline = values["response_deadline"]
         team_id = values["team_id"]
         ack_late_days = business_days.late(team_id, ack_deadline, ack_date or now)
-        response_late_days = business_days.late(
-            team_id, response_deadline, response_date or now
-        )
+        response_late_days = business_days.late(team_id, response_deadline, response_date or now)
         status = selections["qualiopi_status"].get(values["qualiopi_status"], "")
         founded = selections["qualiopi_founded"].get(values["qualiopi_founded"], "")
         outcome = f"{status} ({founded})" if founded else status

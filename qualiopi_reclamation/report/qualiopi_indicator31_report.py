@@ -130,7 +130,7 @@ class ReportIndicator31(models.AbstractModel):
         (or ``date_from``) to now or the period's end, whichever is later:
         every deadline and milestone date the report compares."""
         start, stop = self._qualiopi_bounds(wizard)
-        return business_days_mod.BusinessDays.read(
+        return business_days_mod.BusinessDays.from_company(
             wizard.company_id,
             min(start, date_from or start),
             max(stop, fields.Datetime.now()),
@@ -415,19 +415,18 @@ class ReportIndicator31(models.AbstractModel):
     @api.model
     def _qualiopi_milestone_proof(self, ticket, milestone, fmt):
         """What proves a milestone: the message sent (its number and date),
-        else the recording (how, by whom, when, and the letter's scan)."""
-        message = ticket[f"{milestone}_message_id"]
+        else the recording (how, by whom, when, and the letter's scan).
+        (No f-string here: the translation export's parser stops at one.)"""
+        message = ticket[milestone + "_message_id"]
         if message:
-            return self.env._(
-                "message #%(id)s of %(date)s", id=message.id, date=fmt(message.date)
-            )
-        if not ticket[f"{milestone}_date"]:
+            return self.env._("message #%(id)s of %(date)s", id=message.id, date=fmt(message.date))
+        if not ticket[milestone + "_date"]:
             return ""
-        methods = dict(ticket._fields[f"{milestone}_method"]._description_selection(self.env))
+        methods = dict(ticket._fields[milestone + "_method"]._description_selection(self.env))
         proof = self.env._(
             "recorded (%(method)s) by %(user)s",
-            method=methods.get(ticket[f"{milestone}_method"], "—"),
-            user=ticket[f"{milestone}_user_id"].name or "—",
+            method=methods.get(ticket[milestone + "_method"], "—"),
+            user=ticket[milestone + "_user_id"].name or "—",
         )
         letter = milestone == "response" and ticket.response_attachment_id
         if letter:
@@ -441,7 +440,7 @@ class ReportIndicator31(models.AbstractModel):
         for a hazard, who was informed and when."""
         record = {"ticket": ticket, "notes": []}
         for milestone in ("ack", "response"):
-            date, deadline = ticket[f"{milestone}_date"], ticket[f"{milestone}_deadline"]
+            date, deadline = ticket[milestone + "_date"], ticket[milestone + "_deadline"]
             late_days = business_days.late(ticket.team_id.id, deadline, date or now)
             record[milestone] = {
                 "cell": register_mod.milestone_cell(
@@ -472,9 +471,7 @@ class ReportIndicator31(models.AbstractModel):
         evidence = []
         if ticket.qualiopi_transcribed_by_id:
             evidence.append(
-                self.env._(
-                    "transcribed by %(user)s", user=ticket.qualiopi_transcribed_by_id.name
-                )
+                self.env._("transcribed by %(user)s", user=ticket.qualiopi_transcribed_by_id.name)
             )
         record.update(
             {

@@ -8,8 +8,8 @@ import io
 import subprocess
 
 import openpyxl
-from markupsafe import escape
 from freezegun import freeze_time
+from markupsafe import escape
 
 from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
@@ -684,11 +684,11 @@ class TestIndicator31Report(Indicator31Common):
         company = self.env["res.company"].create({"name": "Organisme C"})
         self.user_manager.company_ids = [Command.link(company.id)]
         public = self.env.ref("base.public_user")
-        procedure = (
-            self.env["qualiopi.procedure"].with_user(public)._qualiopi_for_company(company)
-        )
+        procedure = self.env["qualiopi.procedure"].with_user(public)._qualiopi_for_company(company)
         self.assertEqual(procedure.version_user_id, self.user_manager)
-        self.assertIn(f"by {self.user_manager.name}", self._html(self._wizard(company_id=company.id)))
+        self.assertIn(
+            f"by {self.user_manager.name}", self._html(self._wizard(company_id=company.id))
+        )
 
     def test_annual_review_approval(self):
         # The demo data's review of that year (draft or approved) is not this test's.

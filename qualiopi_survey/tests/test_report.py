@@ -2,8 +2,8 @@ import datetime
 import io
 
 import openpyxl
-from markupsafe import escape
 from freezegun import freeze_time
+from markupsafe import escape
 
 from odoo.tests import tagged
 
