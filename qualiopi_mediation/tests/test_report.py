@@ -120,6 +120,19 @@ class TestMediationReport(MediationCommon):
         self.assertEqual(rows[1][4], "MC-REPORT-1")
         self.assertEqual(rows[1][8].date().isoformat(), "2026-03-20")
         self.assertEqual(rows[1][10], "Referred")
+        # The register's sheet says when each complainant was told about the
+        # mediator (in the company's time zone, as every date of the workbook).
+        register = list(book["Register"].iter_rows(values_only=True))
+        column = register[0].index("Told about the mediator on")
+        told = {row[1]: row[column] for row in register[1:]}
+        Report = self.env["report.qualiopi_reclamation.report_indicator31"]
+        lines = {line["number"]: line for line in Report._qualiopi_register_lines(self._wizard())}
+        self.assertEqual(
+            lines[self.informed.number]["mediation_informed_date"],
+            self.informed.mediation_informed_date,
+        )
+        self.assertTrue(told[self.informed.number])
+        self.assertIsNone(told[self.not_informed.number])
         # No referral in the period: no sheet.
         empty = self._wizard(date_from="2025-01-01", date_to="2025-01-31")
         book = self._workbook(empty)

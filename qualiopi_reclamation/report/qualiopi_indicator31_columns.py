@@ -42,6 +42,7 @@ def register_columns(env):
         RegisterColumn("response_deadline", env._("Answer deadline")),
         RegisterColumn("response_date", env._("Answered on"), "response_str", "response_late"),
         RegisterColumn("response_late_days", env._("Answer late (business days)")),
+        RegisterColumn("hazard_informed_date", env._("Hazard: stakeholders informed on")),
         RegisterColumn("outcome", env._("Outcome"), "outcome", xlsx=False),
         RegisterColumn("status", env._("Status")),
         RegisterColumn("founded", env._("Founded")),

@@ -30,6 +30,7 @@ REGISTER_FIELDS = (
     "qualiopi_cause_category_id",
     "qualiopi_recurrent",
     "team_id",
+    "qualiopi_hazard_informed_date",
 )
 PRINTED_FIELDS = (
     "received_date",
@@ -204,6 +205,7 @@ def register_lines(tickets_env, rows, names, action_references, business_days):
                 "actions": ", ".join(action_references.get(ticket_id, ())),
                 # Printed forms, for the PDF
                 "received_str": printed["received_date"] or "",
+                "hazard_informed_date": values["qualiopi_hazard_informed_date"],
                 "ack_late_days": ack_late_days if ack_deadline else None,
                 "response_late_days": response_late_days if response_deadline else None,
                 "ack_str": milestone_cell(

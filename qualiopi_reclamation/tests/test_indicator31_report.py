@@ -512,6 +512,8 @@ class TestIndicator31Report(Indicator31Common):
             }
         )
         hazard = self.Report._qualiopi_session_data(wizard, self.event2)["records"][1]
+        [line] = [line for line in self._lines(wizard) if line["id"] == self.h1.id]
+        self.assertEqual(line["hazard_informed_date"], self.h1.qualiopi_hazard_informed_date)
         self.assertEqual(hazard["informed"], "trainees, client company, on 03/25/2026 10:30")
         # An answer proven by its message: the message's number and date.
         message = self.c1.message_post(body="Réponse", message_type="comment")
