@@ -410,6 +410,43 @@ class TestIndicator31Report(Indicator31Common):
             str(columns_mod.pdf_tbody(french_columns, self._lines(french))),
         )
 
+    def test_printed_register_team_calendar(self):
+        """A record counts its business days on its team's calendar: with a
+        team working on Saturdays, PostgreSQL and Python still print the
+        same cells."""
+        calendar = self.company.resource_calendar_id.copy({"name": "Six jours"})
+        calendar.attendance_ids = [
+            Command.create({"name": "Samedi", "dayofweek": "5", "hour_from": 8, "hour_to": 12})
+        ]
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Équipe du samedi", "resource_calendar_id": calendar.id}
+        )
+        self.c2.sudo().team_id = team
+        # c2: received Tuesday 3 March; ten business days with Saturdays end on
+        # Saturday 14; answered Monday 23: late by 16 to 21 and 23 March.
+        self.assertEqual(self.c2.response_deadline.date(), datetime.date(2026, 3, 14))
+        wizard = self._wizard()
+        columns = self.Report._qualiopi_register_columns()
+        lines = self._lines(wizard)
+        [line] = [line for line in lines if line["id"] == self.c2.id]
+        self.assertEqual(line["response_late_days"], 7)
+        # The others still count on the company's calendar (c3: pending).
+        [other] = [line for line in lines if line["id"] == self.c3.id]
+        self.assertTrue(other["response_late"])
+        self.assertEqual(
+            str(self.Report._qualiopi_register_tbody(wizard, columns)),
+            str(columns_mod.pdf_tbody(columns, lines)),
+        )
+        # The figures' times count on it too: c2 answered after 17 business
+        # days (4 to 7, 9 to 14, 16 to 21 and 23 March).
+        business_days = self.Report._qualiopi_business_days(wizard)
+        self.assertEqual(
+            business_days.count(team.id, self.c2.received_date, self.c2.response_date), 17
+        )
+        # PostgreSQL counts the same: answers after 4, 17 and 0 business days.
+        response = wizard._qualiopi_figures()["response"]
+        self.assertEqual((response["median_days"], response["mean_days"]), (4.0, 7.0))
+
     def test_printed_register_month_names(self):
         """A language whose date format names the month: PostgreSQL would print
         it in English, so Python writes the dates."""
