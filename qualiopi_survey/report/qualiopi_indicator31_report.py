@@ -107,15 +107,20 @@ class ReportIndicator31(models.AbstractModel):
                 order="event_id, id",
             )
         )
+        attendee_ids = set(attendees.ids)
         invited, answered = set(), set()
+        # By session rather than by a list of every attendee's id.
         for registration, state in self._qualiopi_survey_answers_env()._read_group(
             [
-                ("event_registration_id", "in", attendees.ids),
+                ("event_id", "in", events.ids),
+                ("event_registration_id", "!=", False),
                 ("qualiopi_purpose", "=", "hot"),
                 ("qualiopi_invitation_date", "!=", False),
             ],
             ["event_registration_id", "state"],
         ):
+            if registration.id not in attendee_ids:
+                continue
             invited.add(registration.id)
             if state == "done":
                 answered.add(registration.id)
