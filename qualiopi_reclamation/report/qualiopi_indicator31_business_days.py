@@ -39,10 +39,23 @@ class BusinessDays:
     Friday); ``starts``: {calendar id: sorted naive UTC starts of its working
     days}."""
 
-    def __init__(self, team_calendars, default, starts):
+    def __init__(self, team_calendars, default, starts, company_id=None, span=None):
         self.team_calendars = team_calendars
         self.default = default
         self.starts = starts
+        self.company_id = company_id
+        # The (start, stop) these working days were read for.
+        self.span = span
+
+    def covers(self, company_id, start, stop):
+        """Whether these working days serve ``company_id`` from ``start`` to
+        ``stop`` (a ``stop`` of now, read a moment later, still is)."""
+        return (
+            self.company_id == company_id
+            and bool(self.span)
+            and self.span[0] <= start
+            and stop <= self.span[1] + datetime.timedelta(days=1)
+        )
 
     @classmethod
     def from_company(cls, company, date_from, date_to):
@@ -67,7 +80,13 @@ class BusinessDays:
         if not default:
             days = env["resource.calendar"]._qualiopi_working_days(start, stop, 0)
             starts[0] = [day for day, _end in days]
-        return cls(team_calendars, default.id or 0, starts)
+        return cls(
+            team_calendars,
+            default.id or 0,
+            starts,
+            company_id=company.id,
+            span=(date_from, date_to),
+        )
 
     def _starts(self, team_id):
         return self.starts[self.team_calendars.get(team_id, self.default)]

@@ -128,13 +128,16 @@ class ReportIndicator31(models.AbstractModel):
     def _qualiopi_business_days(self, wizard, date_from=None):
         """The working days of the company's calendars, from the period's start
         (or ``date_from``) to now or the period's end, whichever is later:
-        every deadline and milestone date the report compares."""
+        every deadline and milestone date the report compares. Read once per
+        printed report (``_qualiopi_report_data`` hands them down in the
+        context: reading two years of a calendar costs some 50 ms)."""
         start, stop = self._qualiopi_bounds(wizard)
-        return business_days_mod.BusinessDays.from_company(
-            wizard.company_id,
-            min(start, date_from or start),
-            max(stop, fields.Datetime.now()),
-        )
+        start = min(start, date_from or start)
+        stop = max(stop, fields.Datetime.now())
+        known = self.env.context.get("qualiopi_business_days")
+        if known and known.covers(wizard.company_id.id, start, stop):
+            return known
+        return business_days_mod.BusinessDays.from_company(wizard.company_id, start, stop)
 
     @api.model
     def _qualiopi_ticket_domain(self, wizard):
@@ -522,6 +525,7 @@ class ReportIndicator31(models.AbstractModel):
     @api.model
     def _qualiopi_report_data(self, wizard):
         """Everything the PDF prints for one wizard, gathered once."""
+        self = self.with_context(qualiopi_business_days=self._qualiopi_business_days(wizard))
         columns = self._qualiopi_register_columns()
         fmt_dt = self._qualiopi_dt_formatter(wizard)
         figures = self._qualiopi_figures(wizard)

@@ -6,6 +6,7 @@ query counts and the company checks are asserted against the one data set of
 import datetime
 import io
 import subprocess
+from unittest.mock import patch
 
 import openpyxl
 from freezegun import freeze_time
@@ -15,6 +16,7 @@ from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
+from ..report import qualiopi_indicator31_business_days as business_days_mod
 from ..report import qualiopi_indicator31_columns as columns_mod
 from ..report import qualiopi_indicator31_register as register_mod
 from .common import QualiopiCommon, QualiopiRpcMixin
@@ -516,6 +518,18 @@ class TestIndicator31Report(Indicator31Common):
         self.env.invalidate_all()
         with self.assertQueryCount(queries):
             report_values()
+
+    def test_working_days_read_once(self):
+        """The printed report reads the calendars' working days once, for the
+        register, the figures and the sampled sessions (whose records fall in
+        the period) alike."""
+        wizard = self._wizard(event_ids=[Command.set((self.event | self.event2).ids)])
+        BusinessDays = business_days_mod.BusinessDays
+        with patch.object(
+            BusinessDays, "from_company", side_effect=BusinessDays.from_company
+        ) as read:
+            self.Report._get_report_values(wizard.ids)
+        self.assertEqual(read.call_count, 1)
 
     def test_session_section(self):
         wizard = self._wizard(event_ids=[Command.set(self.event2.ids)])
