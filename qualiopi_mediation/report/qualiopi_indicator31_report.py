@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from odoo.addons.qualiopi_reclamation.report.qualiopi_indicator31_columns import RegisterColumn
+
 
 class ReportIndicator31(models.AbstractModel):
     """The mediation sections of the indicator-31 audit report: the mediator,
@@ -35,6 +37,28 @@ class ReportIndicator31(models.AbstractModel):
                 }
             )
         return sections
+
+    @api.model
+    def _qualiopi_register_columns(self):
+        """The register's workbook says when each complainant was told about
+        the mediator (after the answer's columns)."""
+        columns = super()._qualiopi_register_columns()
+        keys = [column.key for column in columns]
+        index = keys.index("response_late_days") + 1 if "response_late_days" in keys else len(keys)
+        columns.insert(
+            index,
+            RegisterColumn("mediation_informed_date", self.env._("Told about the mediator on")),
+        )
+        return columns
+
+    @api.model
+    def _qualiopi_register_lines(self, wizard, domain=None):
+        lines = super()._qualiopi_register_lines(wizard, domain=domain)
+        tickets = self._qualiopi_tickets_env().browse([line["id"] for line in lines])
+        tickets.fetch(["mediation_informed_date"])
+        for line, ticket in zip(lines, tickets, strict=True):
+            line["mediation_informed_date"] = ticket.mediation_informed_date or None
+        return lines
 
     @api.model
     def _qualiopi_counted_domains(self):
@@ -78,6 +102,22 @@ class ReportIndicator31(models.AbstractModel):
     @api.model
     def _qualiopi_session_data(self, wizard, event):
         data = super()._qualiopi_session_data(wizard, event)
+        fmt = self._qualiopi_dt_formatter(wizard)
+        for record in data["records"]:
+            ticket = record["ticket"]
+            if ticket.qualiopi_nature != "complaint":
+                continue
+            if ticket.mediation_informed_date:
+                message = ticket.mediation_informed_message_id
+                note = self.env._(
+                    "Told about the mediator on %(date)s",
+                    date=fmt(ticket.mediation_informed_date),
+                )
+                if message:
+                    note += " " + self.env._("(message #%(id)s)", id=message.id)
+            else:
+                note = self.env._("Not told about the mediator yet")
+            record["notes"].append(note)
         data["mediations"] = self._qualiopi_referrals_env().search(
             [
                 ("company_id", "=", wizard.company_id.id),

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo.tests import TransactionCase, tagged
 
 
@@ -28,3 +30,24 @@ class TestMediationDemo(TransactionCase):
         self.assertTrue(ticket.stage_id.closed)
         self.assertIn(ticket.partner_id, ticket.response_message_id.partner_ids)
         self.assertGreater(referral.referral_date, ticket.response_date.date())
+
+    def test_mediation_information_dated_as_the_story(self):
+        """The chatter line that records when a complainant was told about the
+        mediator is dated when it happened, not when the demo was installed:
+        a line dated today beside a message of last month is a contradiction
+        an auditor notices."""
+        lines = self.env["mail.tracking.value"].search(
+            [
+                ("field_id.name", "=", "mediation_informed_date"),
+                ("mail_message_id.model", "=", "helpdesk.ticket"),
+            ]
+        )
+        self.assertTrue(lines)
+        for line in lines:
+            ticket = self.env["helpdesk.ticket"].browse(line.mail_message_id.res_id)
+            self.assertEqual(line.new_value_datetime, ticket.mediation_informed_date)
+            # Within the minute: the line is written as the message is sent.
+            self.assertLess(
+                abs(line.mail_message_id.date - ticket.mediation_informed_date),
+                datetime.timedelta(minutes=1),
+            )

@@ -72,6 +72,18 @@ class TestMediationReport(MediationCommon):
         Report = self.env["report.qualiopi_reclamation.report_indicator31"]
         session = Report._qualiopi_session_data(wizard, self.event)
         self.assertEqual(session["mediations"], self.referral)
+        # Each complaint of the session says whether and when its complainant
+        # was told about the mediator, and by which message.
+        notes = {record["ticket"]: record["notes"] for record in session["records"]}
+        fmt = Report._qualiopi_dt_formatter(wizard)
+        self.assertEqual(
+            notes[self.informed],
+            [
+                f"Told about the mediator on {fmt(self.informed.mediation_informed_date)}"
+                f" (message #{self.informed.mediation_informed_message_id.id})"
+            ],
+        )
+        self.assertEqual(notes[self.not_informed], ["Not told about the mediator yet"])
         procedure = Report._qualiopi_procedure_data(wizard)
         self.assertEqual(procedure["mediator"], self.mediator)
         # Its sections reach the report through the generic hook, at each place.
@@ -90,6 +102,7 @@ class TestMediationReport(MediationCommon):
         self.assertIn(self.mediator.website, html)
         self.assertIn("within one year", html)
         self.assertIn(self.referral.name, html)
+        self.assertIn("Not told about the mediator yet", html)
 
     @freeze_time("2026-04-30 10:00:00")
     def test_no_mediator_stated(self):
@@ -108,6 +121,19 @@ class TestMediationReport(MediationCommon):
         self.assertEqual(rows[1][4], "MC-REPORT-1")
         self.assertEqual(rows[1][8].date().isoformat(), "2026-03-20")
         self.assertEqual(rows[1][10], "Referred")
+        # The register's sheet says when each complainant was told about the
+        # mediator (in the company's time zone, as every date of the workbook).
+        register = list(book["Register"].iter_rows(values_only=True))
+        column = register[0].index("Told about the mediator on")
+        told = {row[1]: row[column] for row in register[1:]}
+        Report = self.env["report.qualiopi_reclamation.report_indicator31"]
+        lines = {line["number"]: line for line in Report._qualiopi_register_lines(self._wizard())}
+        self.assertEqual(
+            lines[self.informed.number]["mediation_informed_date"],
+            self.informed.mediation_informed_date,
+        )
+        self.assertTrue(told[self.informed.number])
+        self.assertIsNone(told[self.not_informed.number])
         # No referral in the period: no sheet.
         empty = self._wizard(date_from="2025-01-01", date_to="2025-01-31")
         book = self._workbook(empty)

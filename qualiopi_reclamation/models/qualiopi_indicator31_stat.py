@@ -72,6 +72,7 @@ class QualiopiIndicator31Stat(models.Model):
     record_count = fields.Integer(string="Records", readonly=True, aggregator="sum")
     recurrent_count = fields.Integer(string="Recurrent", readonly=True, aggregator="sum")
     overdue_count = fields.Integer(string="Overdue now", readonly=True, aggregator="sum")
+    open_count = fields.Integer(string="Open now", readonly=True, aggregator="sum")
     ack_days = fields.Float(string="Acknowledgement time (days)", readonly=True, aggregator="avg")
     response_days = fields.Float(string="Answer time (days)", readonly=True, aggregator="avg")
     ack_on_time_pct = fields.Float(
@@ -121,6 +122,7 @@ class QualiopiIndicator31Stat(models.Model):
                    1 AS record_count,
                    CASE WHEN t.qualiopi_recurrent THEN 1 ELSE 0 END AS recurrent_count,
                    CASE WHEN t.id IN (%(overdue)s) THEN 1 ELSE 0 END AS overdue_count,
+                   CASE WHEN stage.closed THEN 0 ELSE 1 END AS open_count,
                    EXTRACT(EPOCH FROM (t.ack_date - t.received_date)) / 86400.0 AS ack_days,
                    EXTRACT(EPOCH FROM (t.response_date - t.received_date)) / 86400.0
                        AS response_days,
@@ -138,6 +140,7 @@ class QualiopiIndicator31Stat(models.Model):
                         WHEN t.qualiopi_founded = 'unfounded' THEN 0.0
                    END AS founded_pct
               FROM helpdesk_ticket t
+              LEFT JOIN helpdesk_ticket_stage stage ON stage.id = t.stage_id
              WHERE t.qualiopi_nature IS NOT NULL
             """,
             overdue=overdue,

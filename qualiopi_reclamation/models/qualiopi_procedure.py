@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 # Fields whose change makes a new version of the procedure.
@@ -46,7 +46,7 @@ class QualiopiProcedure(models.Model):
     version_user_id = fields.Many2one(
         comodel_name="res.users",
         string="Version author",
-        default=lambda self: self.env.user,
+        default=lambda self: self._qualiopi_default_author(self.env.company),
         readonly=True,
         copy=False,
     )
@@ -70,6 +70,33 @@ class QualiopiProcedure(models.Model):
     ]
 
     @api.model
+    def _qualiopi_default_author(self, company):
+        """The person who answers for a version: the user who writes it, when
+        a person does; else (a version written at installation, by OdooBot,
+        or first shown to a visitor) the company's Qualiopi manager, else the
+        administrator: never OdooBot nor the public user."""
+        user = self.env.user
+        if user.id != SUPERUSER_ID and not user.share and user.active:
+            return user
+        group = self.env.ref("qualiopi_reclamation.group_qualiopi_manager")
+        # Superuser: who the company's managers are, to name the author.
+        manager = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", group.ids),
+                    ("company_ids", "in", company.ids),
+                    ("share", "=", False),
+                    ("id", "!=", SUPERUSER_ID),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+        return manager or self.env.ref("base.user_admin", raise_if_not_found=False) or user
+
+    @api.model
     def _qualiopi_for_company(self, company):
         """The company's procedure, created with its default text if missing."""
         # One procedure per company, read by anyone who may see the public page
@@ -80,6 +107,7 @@ class QualiopiProcedure(models.Model):
                 {
                     "company_id": company.id,
                     "introduction": self._qualiopi_default_introduction(company),
+                    "version_user_id": self._qualiopi_default_author(company).id,
                 }
             )
         return procedure
@@ -120,7 +148,7 @@ class QualiopiProcedure(models.Model):
                     {
                         "version": procedure.version + 1,
                         "version_date": fields.Date.context_today(self),
-                        "version_user_id": self.env.user.id,
+                        "version_user_id": self._qualiopi_default_author(procedure.company_id).id,
                         "change_note": vals.get("change_note", False),
                     }
                 )

@@ -55,9 +55,10 @@ def breakdowns(tickets_env, domain, field_names):
     return result
 
 
-def period_counts(tickets_env, domain, counted=None):
-    """The milestones' delays and shares, the records overdue now and the
-    recurrent ones, and the records matching each domain of ``counted``
+def period_counts(tickets_env, domain, counted=None, business_days=None):
+    """The milestones' delays (median and mean, in business days of each
+    record's calendar: ``business_days``, a BusinessDays) and shares, the
+    records overdue now and the recurrent ones, and the records matching each domain of ``counted``
     ({key: domain}, counted under its key), in one scan of the records.
 
     A record counts in a milestone's share once it is due: its deadline
@@ -81,15 +82,16 @@ def period_counts(tickets_env, domain, counted=None):
             SQL.identifier(table, date_field),
             SQL.identifier(table, deadline_field),
         )
+        delay = business_days.sql_count(SQL.identifier(table, "team_id"), received, date)
         aggregates += [
             SQL(
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (%s - %s))"
-                " / 86400.0) FILTER (WHERE %s AND %s IS NOT NULL)",
-                date,
-                received,
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)"
+                " FILTER (WHERE %s AND %s IS NOT NULL)",
+                delay,
                 scope,
                 date,
             ),
+            SQL("AVG(%s) FILTER (WHERE %s AND %s IS NOT NULL)", delay, scope, date),
             SQL("COUNT(*) FILTER (WHERE %s AND %s IS NOT NULL)", scope, deadline),
             SQL("COUNT(*) FILTER (WHERE %s AND %s IS NOT NULL)", scope, date),
             SQL(
@@ -121,11 +123,12 @@ def period_counts(tickets_env, domain, counted=None):
         for extra in counted.values()
     ]
     [row] = env.execute_query(query.select(*aggregates))
-    base = len(milestones) * 5
+    width = 6
+    base = len(milestones) * width
     result = {"overdue_now": row[base], "recurrent": row[base + 1]}
     result.update(zip(counted, row[base + 2 :], strict=True))
     for index, (key, *_rest) in enumerate(milestones):
-        median, expected, done, due, on_time = row[index * 5 : index * 5 + 5]
+        median, mean, expected, done, due, on_time = row[index * width : (index + 1) * width]
         result[key] = {
             "expected": expected,
             "done": done,
@@ -133,6 +136,7 @@ def period_counts(tickets_env, domain, counted=None):
             "on_time": on_time,
             "late": due - on_time,
             "median_days": round(float(median), 1) if median is not None else None,
+            "mean_days": round(float(mean), 1) if mean is not None else None,
             "share_on_time": round(100.0 * on_time / due, 1) if due else None,
         }
     return result

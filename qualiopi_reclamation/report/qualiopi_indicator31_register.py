@@ -9,6 +9,8 @@ import re
 from odoo import fields
 from odoo.tools import SQL
 
+from .qualiopi_indicator31_business_days import late_text, late_texts
+
 # The register's fields, read in one query; the many2one are named in one
 # batch per comodel.
 REGISTER_FIELDS = (
@@ -28,8 +30,16 @@ REGISTER_FIELDS = (
     "qualiopi_cause_category_id",
     "qualiopi_recurrent",
     "qualiopi_confidential",
+    "team_id",
+    "qualiopi_hazard_informed_date",
 )
-PRINTED_FIELDS = ("received_date", "ack_date", "response_date")
+PRINTED_FIELDS = (
+    "received_date",
+    "ack_date",
+    "response_date",
+    "ack_deadline",
+    "response_deadline",
+)
 # A milestone the nature does not call for (a hazard's acknowledgement).
 NOT_DUE = "—"
 # The register's many2one printed by their name.
@@ -129,7 +139,33 @@ def comodel_names(tickets_env, rows):
     return names
 
 
-def register_lines(tickets_env, rows, names, action_references, reveal_confidential=False):
+def milestone_texts(env):
+    """The words of a milestone's cell, in ``env``'s language."""
+    return {
+        "pending": env._("pending"),
+        "deadline": env._("deadline"),
+        "on_time": env._("on time"),
+        "late": late_texts(env),
+    }
+
+
+def milestone_cell(texts, printed_date, printed_deadline, done, late_days):
+    """A milestone's printed cell: its date (or pending, or "—" when not due),
+    then, when it has a deadline, the deadline and whether it was met, one per
+    line (the SQL rendering writes the same: pdf_tbody_sql)."""
+    if not printed_deadline:
+        return printed_date or NOT_DUE
+    lines = [printed_date or texts["pending"], f"{texts['deadline']} {printed_deadline}"]
+    if late_days:
+        lines.append(late_text(texts["late"], late_days))
+    elif done:
+        lines.append(texts["on_time"])
+    return "\n".join(lines)
+
+
+def register_lines(
+    tickets_env, rows, names, action_references, business_days, reveal_confidential=False
+):
     """The register's lines from ``register_rows``: one dict per record with
     every column's key (see qualiopi_indicator31_columns), numbered from 1.
     A confidential case is an anonymised line unless ``reveal_confidential``
@@ -146,13 +182,17 @@ def register_lines(tickets_env, rows, names, action_references, reveal_confident
         names["event_id"],
         names["qualiopi_cause_category_id"],
     )
-    pending, recurrent_text = env._("pending"), env._("recurrent")
+    recurrent_text = env._("recurrent")
+    texts = milestone_texts(env)
     yes, no = env._("Yes"), env._("No")
     lines = []
     for index, (ticket_id, values, printed) in enumerate(rows, start=1):
         ack_date, ack_deadline = values["ack_date"], values["ack_deadline"]
         response_date = values["response_date"]
         response_deadline = values["response_deadline"]
+        team_id = values["team_id"]
+        ack_late_days = business_days.late(team_id, ack_deadline, ack_date or now)
+        response_late_days = business_days.late(team_id, response_deadline, response_date or now)
         status = selections["qualiopi_status"].get(values["qualiopi_status"], "")
         founded = selections["qualiopi_founded"].get(values["qualiopi_founded"], "")
         outcome = f"{status} ({founded})" if founded else status
@@ -184,10 +224,25 @@ def register_lines(tickets_env, rows, names, action_references, reveal_confident
             "actions": ", ".join(action_references.get(ticket_id, ())),
             # Printed forms, for the PDF
             "received_str": printed["received_date"] or "",
-            "ack_str": printed["ack_date"] or (pending if ack_deadline else NOT_DUE),
-            "ack_late": bool(ack_deadline and (ack_date or now) > ack_deadline),
-            "response_str": printed["response_date"] or (pending if response_deadline else NOT_DUE),
-            "response_late": bool(response_deadline and (response_date or now) > response_deadline),
+            "hazard_informed_date": values["qualiopi_hazard_informed_date"],
+            "ack_late_days": ack_late_days if ack_deadline else None,
+            "response_late_days": response_late_days if response_deadline else None,
+            "ack_str": milestone_cell(
+                texts,
+                printed["ack_date"],
+                printed["ack_deadline"],
+                bool(ack_date),
+                ack_late_days,
+            ),
+            "ack_late": bool(ack_late_days),
+            "response_str": milestone_cell(
+                texts,
+                printed["response_date"],
+                printed["response_deadline"],
+                bool(response_date),
+                response_late_days,
+            ),
+            "response_late": bool(response_late_days),
             "outcome": outcome,
             "confidential": bool(values["qualiopi_confidential"]),
         }
@@ -216,7 +271,7 @@ def _labels(selection, column_sql):
     return SQL("(CASE %s %s ELSE '' END)", column_sql, SQL(" ").join(cases)) if cases else SQL("''")
 
 
-def pdf_tbody_sql(tickets_env, domain, tz, columns, reveal_confidential=False):
+def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confidential=False):
     """The printed register's rows written by PostgreSQL in one query: the same
     cells as ``qualiopi_indicator31_columns.pdf_tbody`` (a test holds them
     equal), without a Python step per record, so that the report's time does
@@ -263,24 +318,44 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, reveal_confidential=False):
         return Ticket._fields[fname]._description_selection(env)
 
     now = fields.Datetime.now()
-    pending = html.escape(env._("pending"))
+    texts = milestone_texts(env)
+    one, prefix, suffix = (html.escape(text) for text in texts["late"])
 
     def milestone(date_field, deadline_field):
+        """milestone_cell() and its late flag, in SQL."""
+        date, deadline = col(date_field), col(deadline_field)
+        late_days = business_days.sql_late(
+            col("team_id"), deadline, SQL("COALESCE(%s, %s)", date, now)
+        )
+        late_line = SQL(
+            "(CASE WHEN %s = 1 THEN %s ELSE %s || (%s)::text || %s END)",
+            late_days,
+            one,
+            prefix,
+            late_days,
+            suffix,
+        )
         text = SQL(
-            "(CASE WHEN %s IS NOT NULL THEN %s WHEN %s IS NOT NULL THEN %s ELSE %s END)",
-            col(date_field),
+            "(CASE WHEN %s IS NULL THEN COALESCE(%s, %s)"
+            " ELSE COALESCE(%s, %s) || %s || %s || ' ' || %s"
+            " || (CASE WHEN %s > 0 THEN %s || %s WHEN %s IS NOT NULL THEN %s || %s ELSE '' END)"
+            " END)",
+            deadline,
             printed(date_field),
-            col(deadline_field),
-            pending,
             NOT_DUE,
+            printed(date_field),
+            html.escape(texts["pending"]),
+            "\n",
+            html.escape(texts["deadline"]),
+            printed(deadline_field),
+            late_days,
+            "\n",
+            late_line,
+            date,
+            "\n",
+            html.escape(texts["on_time"]),
         )
-        late = SQL(
-            "(%s IS NOT NULL AND COALESCE(%s, %s) > %s)",
-            col(deadline_field),
-            col(date_field),
-            now,
-            col(deadline_field),
-        )
+        late = SQL("(%s > 0)", late_days)
         return text, late
 
     ack_text, ack_late = milestone("ack_date", "ack_deadline")

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import formatLang
 
+from . import qualiopi_indicator31_business_days as business_days_mod
 from . import qualiopi_indicator31_columns as columns_mod
 from . import qualiopi_indicator31_figures as figures_mod
 from . import qualiopi_indicator31_register as register_mod
@@ -125,6 +126,21 @@ class ReportIndicator31(models.AbstractModel):
         return to_utc(wizard.date_from), to_utc(wizard.date_to + datetime.timedelta(days=1))
 
     @api.model
+    def _qualiopi_business_days(self, wizard, date_from=None):
+        """The working days of the company's calendars, from the period's start
+        (or ``date_from``) to now or the period's end, whichever is later:
+        every deadline and milestone date the report compares. Read once per
+        printed report (``_qualiopi_report_data`` hands them down in the
+        context: reading two years of a calendar costs some 50 ms)."""
+        start, stop = self._qualiopi_bounds(wizard)
+        start = min(start, date_from or start)
+        stop = max(stop, fields.Datetime.now())
+        known = self.env.context.get("qualiopi_business_days")
+        if known and known.covers(wizard.company_id.id, start, stop):
+            return known
+        return business_days_mod.BusinessDays.from_company(wizard.company_id, start, stop)
+
+    @api.model
     def _qualiopi_ticket_domain(self, wizard):
         """The Qualiopi records of the report: company, period, sample, type."""
         start, stop = self._qualiopi_bounds(wizard)
@@ -170,12 +186,15 @@ class ReportIndicator31(models.AbstractModel):
         return figures_mod.breakdowns(self._qualiopi_tickets_env(), domain, field_names)
 
     @api.model
-    def _qualiopi_period_counts(self, domain):
+    def _qualiopi_period_counts(self, domain, business_days):
         """Delays and shares of the milestones, overdue now, recurrent, and
         the counts of ``_qualiopi_counted_domains`` (one scan:
         figures_mod.period_counts)."""
         return figures_mod.period_counts(
-            self._qualiopi_tickets_env(), domain, self._qualiopi_counted_domains()
+            self._qualiopi_tickets_env(),
+            domain,
+            self._qualiopi_counted_domains(),
+            business_days,
         )
 
     @api.model
@@ -183,7 +202,7 @@ class ReportIndicator31(models.AbstractModel):
         """{key: domain}: more counts of the period's records, made in the
         figures' one scan (other addons add theirs with ``super()``); read
         from ``figures["counted"][key]``."""
-        return {}
+        return {"open_now": [("stage_id.closed", "=", False)]}
 
     @api.model
     def _qualiopi_process_live(self, wizard):
@@ -194,10 +213,17 @@ class ReportIndicator31(models.AbstractModel):
         procedure = self.env["qualiopi.procedure"]._qualiopi_for_company(company)
         # Superuser: channels and the cron are configuration the user may not
         # read; the company was checked first.
+        # "Other" is the helpdesk's catch-all, not a way in (as in the procedure).
+        other = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_other", raise_if_not_found=False
+        )
         channels = (
             self.env["helpdesk.ticket.channel"]
             .sudo()
-            .search([("company_id", "in", [company.id, False])], order="sequence, id")
+            .search(
+                [("company_id", "in", [company.id, False]), ("id", "!=", other.id if other else 0)],
+                order="sequence, id",
+            )
         )
         cron = self.env.ref(
             "qualiopi_reclamation.ir_cron_qualiopi_deadlines", raise_if_not_found=False
@@ -229,6 +255,9 @@ class ReportIndicator31(models.AbstractModel):
             "cron_lastcall": cron.lastcall if cron else False,
             "last_complaint_date": last.received_date,
             "auto_ack": company.qualiopi_auto_ack,
+            # Facts dated in the period that show the process running, added
+            # by other addons with super() (surveys sent, mediator...).
+            "facts": [],
         }
 
     @api.model
@@ -257,7 +286,7 @@ class ReportIndicator31(models.AbstractModel):
                 self._qualiopi_action_domain(wizard), ["state"], ["__count"]
             )
         )
-        counts = self._qualiopi_period_counts(domain)
+        counts = self._qualiopi_period_counts(domain, self._qualiopi_business_days(wizard))
         founded_or_partly = founded.get("founded", 0) + founded.get("partly", 0)
         figures = {
             "date_from": fields.Date.to_string(wizard.date_from),
@@ -275,6 +304,7 @@ class ReportIndicator31(models.AbstractModel):
             "ack": counts["ack"],
             "response": counts["response"],
             "overdue_now": counts["overdue_now"],
+            "open_now": counts["open_now"],
             "counted": {key: counts[key] for key in self._qualiopi_counted_domains()},
             "analysed": analysed,
             "founded": founded.get("founded", 0),
@@ -377,6 +407,7 @@ class ReportIndicator31(models.AbstractModel):
             rows,
             names,
             action_references,
+            self._qualiopi_business_days(wizard),
             reveal_confidential=self._qualiopi_reveal_confidential(wizard),
         )
 
@@ -390,6 +421,7 @@ class ReportIndicator31(models.AbstractModel):
             self._qualiopi_ticket_domain(wizard),
             self._qualiopi_tz(wizard),
             columns_mod.pdf_columns(columns),
+            self._qualiopi_business_days(wizard),
             reveal_confidential=self._qualiopi_reveal_confidential(wizard),
         )
         if tbody is None:
@@ -398,9 +430,83 @@ class ReportIndicator31(models.AbstractModel):
         return Markup(tbody)
 
     @api.model
+    def _qualiopi_milestone_proof(self, ticket, milestone, fmt):
+        """What proves a milestone: the message sent (its number and date),
+        else the recording (how, by whom, when, and the letter's scan).
+        (No f-string here: the translation export's parser stops at one.)"""
+        message = ticket[milestone + "_message_id"]
+        if message:
+            return self.env._("message #%(id)s of %(date)s", id=message.id, date=fmt(message.date))
+        if not ticket[milestone + "_date"]:
+            return ""
+        methods = dict(ticket._fields[milestone + "_method"]._description_selection(self.env))
+        proof = self.env._(
+            "recorded (%(method)s) by %(user)s",
+            method=methods.get(ticket[milestone + "_method"], "—"),
+            user=ticket[milestone + "_user_id"].name or "—",
+        )
+        letter = milestone == "response" and ticket.response_attachment_id
+        if letter:
+            proof += ", " + self.env._("scan %(name)s", name=letter.name)
+        return proof
+
+    @api.model
+    def _qualiopi_session_record(self, ticket, business_days, texts, fmt, now):
+        """One record of a sampled session, everything an auditor checks:
+        each milestone's deadline, date, on-time mark and proof; the handling;
+        for a hazard, who was informed and when."""
+        record = {"ticket": ticket, "notes": []}
+        for milestone in ("ack", "response"):
+            date, deadline = ticket[milestone + "_date"], ticket[milestone + "_deadline"]
+            late_days = business_days.late(ticket.team_id.id, deadline, date or now)
+            record[milestone] = {
+                "cell": register_mod.milestone_cell(
+                    texts, fmt(date), fmt(deadline), bool(date), late_days
+                ),
+                "late": bool(late_days),
+                "late_days": late_days,
+                "proof": self._qualiopi_milestone_proof(ticket, milestone, fmt),
+            }
+        informed = ""
+        if ticket.qualiopi_nature == "hazard":
+            labels = (
+                ("qualiopi_hazard_informed_trainees", self.env._("trainees")),
+                ("qualiopi_hazard_informed_client", self.env._("client company")),
+                ("qualiopi_hazard_informed_funder", self.env._("funder")),
+            )
+            whom = [label for flag, label in labels if ticket[flag]]
+            if whom and ticket.qualiopi_hazard_informed_date:
+                informed = self.env._(
+                    "%(whom)s, on %(date)s",
+                    whom=", ".join(whom),
+                    date=fmt(ticket.qualiopi_hazard_informed_date),
+                )
+            elif whom:
+                informed = self.env._("%(whom)s (date not recorded)", whom=", ".join(whom))
+            else:
+                informed = self.env._("nobody recorded")
+        evidence = []
+        if ticket.qualiopi_transcribed_by_id:
+            evidence.append(
+                self.env._("transcribed by %(user)s", user=ticket.qualiopi_transcribed_by_id.name)
+            )
+        record.update(
+            {
+                "handling": ticket.qualiopi_hazard_measure
+                or ticket.qualiopi_difficulty_handling
+                or ticket.qualiopi_corrective_note
+                or "",
+                "informed": informed,
+                "evidence": "; ".join(evidence),
+            }
+        )
+        return record
+
+    @api.model
     def _qualiopi_session_data(self, wizard, event):
         """One sampled session: its records (whatever their date) with their
-        handling and evidence. Other addons add keys (surveys, mediations)."""
+        handling and evidence. Other addons add keys (surveys, mediations), and
+        lines to a record's ``notes``."""
         Ticket = self._qualiopi_tickets_env()
         domain = [
             ("qualiopi_nature", "!=", False),
@@ -409,53 +515,17 @@ class ReportIndicator31(models.AbstractModel):
         ]
         tickets = Ticket.search(domain, order="received_date, id")
         fmt = self._qualiopi_dt_formatter(wizard)
-        ack_methods = dict(Ticket._fields["ack_method"]._description_selection(self.env))
-        informed_labels = (
-            ("qualiopi_hazard_informed_trainees", self.env._("trainees")),
-            ("qualiopi_hazard_informed_client", self.env._("client company")),
-            ("qualiopi_hazard_informed_funder", self.env._("funder")),
+        business_days = self._qualiopi_business_days(
+            wizard, date_from=min(tickets.mapped("received_date"), default=None)
         )
-        records = []
-
-        def message(record):
-            return {"id": record.id, "date": fmt(record.date)}
-
-        for ticket in tickets:
-            evidence = []
-            if ticket.ack_message_id:
-                args = message(ticket.ack_message_id)
-                evidence.append(self.env._("acknowledgement: message #%(id)s of %(date)s", **args))
-            elif ticket.ack_date:
-                args = {
-                    "method": ack_methods.get(ticket.ack_method, ""),
-                    "date": fmt(ticket.ack_date),
-                }
-                evidence.append(
-                    self.env._("acknowledgement recorded (%(method)s) on %(date)s", **args)
-                )
-            if ticket.response_message_id:
-                args = message(ticket.response_message_id)
-                evidence.append(self.env._("answer: message #%(id)s of %(date)s", **args))
-            if ticket.qualiopi_transcribed_by_id:
-                user = ticket.qualiopi_transcribed_by_id.name
-                evidence.append(self.env._("transcribed by %(user)s", user=user))
-            informed = []
-            if ticket.qualiopi_nature == "hazard":
-                informed = [label for flag, label in informed_labels if ticket[flag]]
-            records.append(
-                {
-                    "ticket": ticket,
-                    "handling": ticket.qualiopi_hazard_measure
-                    or ticket.qualiopi_difficulty_handling
-                    or ticket.qualiopi_corrective_note
-                    or "",
-                    "informed": ", ".join(informed),
-                    "evidence": "; ".join(evidence),
-                }
-            )
+        texts = register_mod.milestone_texts(self.env)
+        now = fields.Datetime.now()
         return {
             "event": event.sudo(),  # a sampled session (company checked first)
-            "records": records,
+            "records": [
+                self._qualiopi_session_record(ticket, business_days, texts, fmt, now)
+                for ticket in tickets
+            ],
             "counts": dict(Ticket._read_group(domain, ["qualiopi_nature"], ["__count"])),
             "actions": self._qualiopi_actions_env().search([("event_ids", "in", event.ids)]),
         }
@@ -469,6 +539,7 @@ class ReportIndicator31(models.AbstractModel):
     @api.model
     def _qualiopi_report_data(self, wizard):
         """Everything the PDF prints for one wizard, gathered once."""
+        self = self.with_context(qualiopi_business_days=self._qualiopi_business_days(wizard))
         columns = self._qualiopi_register_columns()
         fmt_dt = self._qualiopi_dt_formatter(wizard)
         figures = self._qualiopi_figures(wizard)

@@ -64,12 +64,14 @@ class ReportIndicator31Xlsx(models.AbstractModel):
         ):
             delay = figures[key]
             figure_rows += [
-                [self.env._("%s: median time (days)", title), delay["median_days"]],
+                [self.env._("%s: median time (business days)", title), delay["median_days"]],
+                [self.env._("%s: mean time (business days)", title), delay["mean_days"]],
                 [self.env._("%s: due", title), delay["due"]],
                 [self.env._("%s: within the deadline", title), delay["on_time"]],
                 [self.env._("%s: share within the deadline (%%)", title), delay["share_on_time"]],
             ]
         figure_rows += [
+            [self.env._("Open now"), figures["open_now"]],
             [self.env._("Overdue now"), figures["overdue_now"]],
             [self.env._("Analysed"), figures["analysed"]],
             [self.env._("Founded"), figures["founded"]],

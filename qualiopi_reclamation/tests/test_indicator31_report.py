@@ -6,14 +6,17 @@ query counts and the company checks are asserted against the one data set of
 import datetime
 import io
 import subprocess
+from unittest.mock import patch
 
 import openpyxl
 from freezegun import freeze_time
+from markupsafe import escape
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
+from ..report import qualiopi_indicator31_business_days as business_days_mod
 from ..report import qualiopi_indicator31_columns as columns_mod
 from ..report import qualiopi_indicator31_register as register_mod
 from .common import QualiopiCommon, QualiopiRpcMixin
@@ -230,10 +233,13 @@ class TestIndicator31Report(Indicator31Common):
                 "on_time": 1,
                 "late": 2,
                 "median_days": 2.0,
+                "mean_days": 2.0,
                 "share_on_time": 33.3,
             },
         )
-        # Answer: complaints and difficulties; medians of 5, 20 and 2 days.
+        # Answer: complaints and difficulties, after 5, 20 and 2 calendar days:
+        # 4, 14 and 0 business days (Monday to Saturday, Tuesday to Monday
+        # three weeks later, Friday to Sunday).
         self.assertEqual(
             figures["response"],
             {
@@ -242,7 +248,8 @@ class TestIndicator31Report(Indicator31Common):
                 "due": 4,
                 "on_time": 2,
                 "late": 2,
-                "median_days": 5.0,
+                "median_days": 4.0,
+                "mean_days": 6.0,
                 "share_on_time": 50.0,
             },
         )
@@ -308,7 +315,13 @@ class TestIndicator31Report(Indicator31Common):
         self.assertFalse(live["procedure_version"])
         html = self._html(wizard)
         self.assertIn("No complaint was received", html)
-        self.assertIn("The procedure was nevertheless in place", html)
+        self.assertIn("The process for handling complaints was nevertheless live", html)
+        # Facts dated in the period (surveys sent, with qualiopi_survey), and
+        # no contradiction: the helpdesk's catch-all is not a channel.
+        for fact in live["facts"]:
+            self.assertIn(str(escape(fact)), html)
+        other = self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_other")
+        self.assertNotIn(other.name, live["channel_names"])
         self.assertIn("No version of the written procedure was recorded", html)
         self.assertIn("The register holds no record for this period.", html)
         # A period with records has no such statement.
@@ -351,12 +364,30 @@ class TestIndicator31Report(Indicator31Common):
         # c1 was received at 09:00 UTC, 10:00 in Paris (winter time).
         self.assertEqual(lines[0]["received_str"], "03/02/2026 10:00")
         self.assertEqual(lines[0]["received_str"], fmt(self.c1.received_date))
-        self.assertEqual(lines[0]["ack_str"], fmt(self.c1.ack_date))
+        # Each milestone: its date, its deadline and whether it was met, in
+        # business days of the company's calendar.
+        self.assertEqual(
+            lines[0]["ack_str"],
+            f"{fmt(self.c1.ack_date)}\ndeadline {fmt(self.c1.ack_deadline)}\non time",
+        )
         self.assertFalse(lines[0]["ack_late"] or lines[0]["response_late"])
+        self.assertEqual((lines[0]["ack_late_days"], lines[0]["response_late_days"]), (0, 0))
         self.assertTrue(lines[1]["ack_late"] and lines[1]["response_late"])
-        # c3: nothing done, both deadlines past on April 30th.
-        self.assertEqual((lines[2]["ack_str"], lines[2]["response_str"]), ("pending", "pending"))
+        # c2: received Tuesday 3 March, due Thursday 5 evening, acknowledged
+        # Friday 6: one business day late; answered on Monday 23 March, due
+        # Tuesday 17: four business days late (18, 19, 20, 23).
+        self.assertEqual((lines[1]["ack_late_days"], lines[1]["response_late_days"]), (1, 4))
+        self.assertTrue(lines[1]["ack_str"].endswith("\nlate by 1 business day"))
+        self.assertTrue(lines[1]["response_str"].endswith("\nlate by 4 business days"))
+        # c3: nothing done, both deadlines past on April 30th: pending, and
+        # late by the business days since each deadline.
+        self.assertEqual(
+            (lines[2]["ack_str"].split("\n")[0], lines[2]["response_str"].split("\n")[0]),
+            ("pending", "pending"),
+        )
         self.assertTrue(lines[2]["ack_late"] and lines[2]["response_late"])
+        self.assertGreater(lines[2]["ack_late_days"], lines[2]["response_late_days"])
+        self.assertIn("late by", lines[2]["ack_str"])
         # h1: a hazard has no acknowledgement deadline.
         self.assertEqual(lines[4]["ack_str"], "—")
         self.assertIn(", recurrent", lines[2]["outcome"])
@@ -380,6 +411,43 @@ class TestIndicator31Report(Indicator31Common):
             str(French._qualiopi_register_tbody(french, french_columns)),
             str(columns_mod.pdf_tbody(french_columns, self._lines(french))),
         )
+
+    def test_printed_register_team_calendar(self):
+        """A record counts its business days on its team's calendar: with a
+        team working on Saturdays, PostgreSQL and Python still print the
+        same cells."""
+        calendar = self.company.resource_calendar_id.copy({"name": "Six jours"})
+        calendar.attendance_ids = [
+            Command.create({"name": "Samedi", "dayofweek": "5", "hour_from": 8, "hour_to": 12})
+        ]
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Équipe du samedi", "resource_calendar_id": calendar.id}
+        )
+        self.c2.sudo().team_id = team
+        # c2: received Tuesday 3 March; ten business days with Saturdays end on
+        # Saturday 14; answered Monday 23: late by 16 to 21 and 23 March.
+        self.assertEqual(self.c2.response_deadline.date(), datetime.date(2026, 3, 14))
+        wizard = self._wizard()
+        columns = self.Report._qualiopi_register_columns()
+        lines = self._lines(wizard)
+        [line] = [line for line in lines if line["id"] == self.c2.id]
+        self.assertEqual(line["response_late_days"], 7)
+        # The others still count on the company's calendar (c3: pending).
+        [other] = [line for line in lines if line["id"] == self.c3.id]
+        self.assertTrue(other["response_late"])
+        self.assertEqual(
+            str(self.Report._qualiopi_register_tbody(wizard, columns)),
+            str(columns_mod.pdf_tbody(columns, lines)),
+        )
+        # The figures' times count on it too: c2 answered after 17 business
+        # days (4 to 7, 9 to 14, 16 to 21 and 23 March).
+        business_days = self.Report._qualiopi_business_days(wizard)
+        self.assertEqual(
+            business_days.count(team.id, self.c2.received_date, self.c2.response_date), 17
+        )
+        # PostgreSQL counts the same: answers after 4, 17 and 0 business days.
+        response = wizard._qualiopi_figures()["response"]
+        self.assertEqual((response["median_days"], response["mean_days"]), (4.0, 7.0))
 
     def test_printed_register_month_names(self):
         """A language whose date format names the month: PostgreSQL would print
@@ -451,6 +519,18 @@ class TestIndicator31Report(Indicator31Common):
         with self.assertQueryCount(queries):
             report_values()
 
+    def test_working_days_read_once(self):
+        """The printed report reads the calendars' working days once, for the
+        register, the figures and the sampled sessions (whose records fall in
+        the period) alike."""
+        wizard = self._wizard(event_ids=[Command.set((self.event | self.event2).ids)])
+        BusinessDays = business_days_mod.BusinessDays
+        with patch.object(
+            BusinessDays, "from_company", side_effect=BusinessDays.from_company
+        ) as read:
+            self.Report._get_report_values(wizard.ids)
+        self.assertEqual(read.call_count, 1)
+
     def test_session_section(self):
         wizard = self._wizard(event_ids=[Command.set(self.event2.ids)])
         session = self.Report._qualiopi_session_data(wizard, self.event2)
@@ -458,8 +538,52 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(session["counts"], {"complaint": 1, "hazard": 1})
         hazard = session["records"][1]
         self.assertEqual(hazard["handling"], "Formateur remplacé dans l'heure.")
-        self.assertEqual(hazard["informed"], "trainees")
-        self.assertIn("acknowledgement recorded", session["records"][0]["evidence"])
+        self.assertEqual(hazard["informed"], "trainees (date not recorded)")
+        self.assertEqual(hazard["ack"]["cell"], "—")
+        # c2: each milestone's date, deadline, lateness and proof, as the
+        # register prints them (business days of the company's calendar).
+        fmt = self.Report._qualiopi_dt_formatter(wizard)
+        complaint = session["records"][0]
+        self.assertEqual(
+            complaint["ack"]["cell"],
+            f"{fmt(self.c2.ack_date)}\ndeadline {fmt(self.c2.ack_deadline)}"
+            "\nlate by 1 business day",
+        )
+        self.assertEqual(
+            (complaint["ack"]["late_days"], complaint["response"]["late_days"]), (1, 4)
+        )
+        [line] = [line for line in self._lines(wizard) if line["id"] == self.c2.id]
+        self.assertEqual(complaint["response"]["cell"], line["response_str"])
+        self.assertIn("recorded", complaint["ack"]["proof"])
+        # A hazard says whom it informed and when.
+        self.h1.sudo().write(
+            {
+                "qualiopi_hazard_informed_client": True,
+                "qualiopi_hazard_informed_date": datetime.datetime(2026, 3, 25, 9, 30),
+            }
+        )
+        hazard = self.Report._qualiopi_session_data(wizard, self.event2)["records"][1]
+        [line] = [line for line in self._lines(wizard) if line["id"] == self.h1.id]
+        self.assertEqual(line["hazard_informed_date"], self.h1.qualiopi_hazard_informed_date)
+        self.assertEqual(hazard["informed"], "trainees, client company, on 03/25/2026 10:30")
+        # An answer proven by its message: the message's number and date.
+        message = self.c1.message_post(body="Réponse", message_type="comment")
+        self.c1.sudo().write({"response_message_id": message.id})
+        record = self.Report._qualiopi_session_record(
+            self.c1,
+            self.Report._qualiopi_business_days(wizard),
+            register_mod.milestone_texts(self.env),
+            fmt,
+            datetime.datetime(2026, 4, 30, 10, 0),
+        )
+        self.assertEqual(
+            record["response"]["proof"], f"message #{message.id} of {fmt(message.date)}"
+        )
+        # The PDF's HTML prints them.
+        html = self._html(wizard)
+        self.assertIn("late by 1 business day", html)
+        self.assertIn(f"deadline {fmt(self.c2.response_deadline)}", html)
+        self.assertIn("trainees, client company, on", html)
 
     def test_xlsx_export(self):
         """The workbook is printed through its report action (OCA report_xlsx),
@@ -526,6 +650,43 @@ class TestIndicator31Report(Indicator31Common):
         )
         self.assertEqual(count, 5)
         self.assertAlmostEqual(founded, 200 / 3, places=3)
+        # Per month, as the dashboard's graph and pivot open: the on-time
+        # rates of the acknowledgement and the answer, open and late now,
+        # the same as the report's figures.
+        self.d1.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        [(month, ack, response, open_now, overdue)] = self.env[
+            "qualiopi.indicator31.stat"
+        ]._read_group(
+            [("ticket_id", "in", self.period_tickets.ids)],
+            ["received_date:month"],
+            [
+                "ack_on_time_pct:avg",
+                "response_on_time_pct:avg",
+                "open_count:sum",
+                "overdue_count:sum",
+            ],
+        )
+        self.assertEqual(month.strftime("%Y-%m"), "2026-03")
+        figures = self._wizard()._qualiopi_figures()
+        self.assertAlmostEqual(ack, figures["ack"]["share_on_time"], places=1)
+        self.assertAlmostEqual(response, figures["response"]["share_on_time"], places=1)
+        self.assertEqual((open_now, overdue), (4, 1))
+        self.assertEqual((figures["open_now"], figures["overdue_now"]), (4, 1))
+        # The dashboard opens on the rates per month; the records by nature,
+        # cause and session have their own graph and pivot.
+        action = self.env.ref("qualiopi_reclamation.action_qualiopi_indicator31_stat")
+        graph = self.env["qualiopi.indicator31.stat"].get_views([(False, "graph")])
+        arch = graph["views"]["graph"]["arch"]
+        self.assertIn('type="line"', arch)
+        self.assertIn("response_on_time_pct", arch)
+        self.assertEqual(action.view_mode, "graph,pivot,list")
+        records = self.env.ref("qualiopi_reclamation.action_qualiopi_indicator31_stat_records")
+        self.assertEqual(
+            records.view_ids.mapped("view_id"),
+            self.env.ref("qualiopi_reclamation.qualiopi_indicator31_stat_view_graph_records")
+            | self.env.ref("qualiopi_reclamation.qualiopi_indicator31_stat_view_pivot_records")
+            | self.env.ref("qualiopi_reclamation.qualiopi_indicator31_stat_view_list"),
+        )
         # The auditor works for the first company only: the dashboard hides
         # the other company's records.
         Stat = self.env["qualiopi.indicator31.stat"].with_user(self.user_auditor)
@@ -539,6 +700,11 @@ class TestIndicator31Report(Indicator31Common):
         self.assertFalse(Procedure.search([("company_id", "=", self.company_b.id)]))
         procedure = Procedure._qualiopi_for_company(self.company_b)
         self.assertEqual(procedure.version, 1)
+        # Created by OdooBot (this test's user, as at installation): its author
+        # is a person, the administrator when the company has no Qualiopi
+        # manager yet.
+        self.assertEqual(self.env.uid, SUPERUSER_ID)
+        self.assertEqual(procedure.version_user_id, self.env.ref("base.user_admin"))
         self.assertEqual(Procedure._qualiopi_for_company(self.company_b), procedure)
         first_text = procedure.introduction
         # A manager of that company edits it.
@@ -564,6 +730,18 @@ class TestIndicator31Report(Indicator31Common):
             .decode()
         )
         self.assertIn("within <strong>2</strong> business days", public)
+
+    def test_procedure_author_is_a_person(self):
+        """A procedure first shown to a visitor (the public page creates it) is
+        authored by the company's Qualiopi manager, not by the public user."""
+        company = self.env["res.company"].create({"name": "Organisme C"})
+        self.user_manager.company_ids = [Command.link(company.id)]
+        public = self.env.ref("base.public_user")
+        procedure = self.env["qualiopi.procedure"].with_user(public)._qualiopi_for_company(company)
+        self.assertEqual(procedure.version_user_id, self.user_manager)
+        self.assertIn(
+            f"by {self.user_manager.name}", self._html(self._wizard(company_id=company.id))
+        )
 
     def test_annual_review_approval(self):
         # The demo data's review of that year (draft or approved) is not this test's.

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..models.event_event import ATTENDEE_STATES
+
 
 class ReportIndicator31(models.AbstractModel):
     """The survey sections of the indicator-31 audit report (indicators 30
@@ -92,6 +94,64 @@ class ReportIndicator31(models.AbstractModel):
         return rows
 
     @api.model
+    def _qualiopi_attendance(self, events):
+        """The end-of-session survey over the attendees of ``events``: how
+        many attended, were invited and answered, the response rate over the
+        attendees, and each attendee not invited with the reason."""
+        # Superuser: the registrations of the report's sessions (company checked).
+        attendees = (
+            self.env["event.registration"]
+            .sudo()
+            .search(
+                [("event_id", "in", events.ids), ("state", "in", ATTENDEE_STATES)],
+                order="event_id, id",
+            )
+        )
+        attendee_ids = set(attendees.ids)
+        invited, answered = set(), set()
+        # By session rather than by a list of every attendee's id.
+        for registration, state in self._qualiopi_survey_answers_env()._read_group(
+            [
+                ("event_id", "in", events.ids),
+                ("event_registration_id", "!=", False),
+                ("qualiopi_purpose", "=", "hot"),
+                ("qualiopi_invitation_date", "!=", False),
+            ],
+            ["event_registration_id", "state"],
+        ):
+            if registration.id not in attendee_ids:
+                continue
+            invited.add(registration.id)
+            if state == "done":
+                answered.add(registration.id)
+        not_invited = []
+        for registration in attendees.filtered(lambda r: r.id not in invited):
+            event = registration.event_id
+            if not (registration.email or registration.partner_id.email):
+                reason = self.env._("no email address")
+            elif not event.qualiopi_hot_survey_id:
+                reason = self.env._("the session has no end-of-session survey")
+            elif not event.qualiopi_hot_sent_date:
+                reason = self.env._("the survey is not sent yet")
+            else:
+                reason = self.env._("registered after the survey was sent")
+            not_invited.append(
+                {
+                    "name": registration.name or registration.partner_id.name or "—",
+                    "session": event.name,
+                    "reason": reason,
+                }
+            )
+        count = len(attendees)
+        return {
+            "attendees": count,
+            "invited": len(invited),
+            "answered": len(answered),
+            "rate": round(100.0 * len(answered) / count, 1) if count else None,
+            "not_invited": not_invited,
+        }
+
+    @api.model
     def _qualiopi_figures(self, wizard):
         figures = super()._qualiopi_figures(wizard)
         rows = self._qualiopi_survey_rows(self._qualiopi_survey_domain(wizard))
@@ -107,8 +167,24 @@ class ReportIndicator31(models.AbstractModel):
                 ]
             )
         )
+        events = wizard.event_ids
+        if not events:
+            # The sessions whose end-of-session survey was sent in the period.
+            events = self.env["event.event"].union(
+                *(
+                    event
+                    for [event] in self._qualiopi_survey_answers_env()._read_group(
+                        [*self._qualiopi_survey_domain(wizard), ("qualiopi_purpose", "=", "hot")],
+                        ["event_id"],
+                    )
+                )
+            )
         figures["surveys"] = {
             "rows": rows,
+            "attendance": self._qualiopi_attendance(events),
+            "complaint_handling": next(
+                (row for row in rows if row["purpose"] == "complaint_handling"), None
+            ),
             "invited": sum(row["invited"] for row in rows),
             "answered": sum(row["answered"] for row in rows),
             "difficulties": sum(row["difficulties"] for row in rows),
@@ -116,6 +192,33 @@ class ReportIndicator31(models.AbstractModel):
             "threshold": wizard.company_id.qualiopi_alert_threshold,
         }
         return figures
+
+    @api.model
+    def _qualiopi_process_live(self, wizard):
+        """The satisfaction surveys sent in the period: a fact, dated, that the
+        stakeholders were asked for their appraisal (even with no complaint)."""
+        live = super()._qualiopi_process_live(wizard)
+        Answer = self._qualiopi_survey_answers_env()
+        domain = self._qualiopi_survey_domain(wizard)
+        [(invited, last)] = Answer._read_group(
+            domain, [], ["__count", "qualiopi_invitation_date:max"]
+        )
+        if invited:
+            answered = Answer.search_count([*domain, ("state", "=", "done")])
+            live["facts"].append(
+                self.env._(
+                    "%(invited)s satisfaction survey invitation(s) sent in the period, "
+                    "the last on %(date)s; %(answered)s answered.",
+                    invited=invited,
+                    date=self._qualiopi_dt_formatter(wizard)(last),
+                    answered=answered,
+                )
+            )
+        else:
+            live["facts"].append(
+                self.env._("No satisfaction survey invitation was sent in the period.")
+            )
+        return live
 
     @api.model
     def _qualiopi_procedure_data(self, wizard):
@@ -136,6 +239,7 @@ class ReportIndicator31(models.AbstractModel):
         domain = [("event_id", "=", event.id), ("qualiopi_invitation_date", "!=", False)]
         data["surveys"] = {
             "rows": self._qualiopi_survey_rows(domain),
+            "attendance": self._qualiopi_attendance(event),
             # A sampled session's rates (the report's company was checked).
             "response_rate": event.sudo().qualiopi_response_rate,
             "satisfaction": event.sudo().qualiopi_satisfaction_avg,

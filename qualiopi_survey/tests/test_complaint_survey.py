@@ -55,3 +55,26 @@ class TestComplaintSurvey(QualiopiSurveyCommon):
         )
         hazard.stage_id = self.stage_done
         self.assertFalse(self._survey_answers(hazard))
+
+    @mute_logger("odoo.addons.mail.models.mail_mail")
+    def test_report_satisfaction_with_complaint_handling(self):
+        """The audit report's figures name the satisfaction with complaint
+        handling, from the complaint-handling survey answered."""
+        complaint = self._answered_complaint()
+        with self.mock_mail_gateway():
+            complaint.stage_id = self.stage_done
+        answers = self._survey_answers(complaint)
+        questions = self.survey_complaint.question_ids.filtered(
+            lambda q: q.question_type == "scale"
+        )
+        self._answer(answers, {q: "8" for q in questions})
+        day = answers.qualiopi_invitation_date.date()
+        wizard = self.env["qualiopi.indicator31.report"].create(
+            {"date_from": day, "date_to": day, "company_id": self.company.id}
+        )
+        row = wizard._qualiopi_figures()["surveys"]["complaint_handling"]
+        self.assertEqual((row["invited"], row["answered"]), (1, 1))
+        self.assertAlmostEqual(row["satisfaction"], 80.0, places=1)
+        html = wizard.summary_html
+        self.assertIn("Satisfaction with complaint handling", html)
+        self.assertIn("80.0/100", html)

@@ -3,6 +3,7 @@ import io
 
 import openpyxl
 from freezegun import freeze_time
+from markupsafe import escape
 
 from odoo.tests import tagged
 
@@ -35,6 +36,27 @@ class TestReport(QualiopiSurveyCommon):
         self.assertEqual(hot_row["low"], 1)
         self.assertEqual(hot_row["difficulties"], 1)
         self.assertEqual({row["purpose"] for row in figures["rows"]}, {"hot", "client", "trainer"})
+        # Over the attendees: the one without an email was not invited, and
+        # is listed with the reason.
+        attendance = figures["attendance"]
+        self.assertEqual(
+            (attendance["attendees"], attendance["invited"], attendance["answered"]), (4, 3, 2)
+        )
+        self.assertEqual(attendance["rate"], 50.0)
+        self.assertEqual(
+            attendance["not_invited"],
+            [
+                {
+                    "name": self.reg_no_email.name,
+                    "session": self.session.name,
+                    "reason": "no email address",
+                }
+            ],
+        )
+        self.assertIsNone(figures["complaint_handling"])
+        Report = self.env["report.qualiopi_reclamation.report_indicator31"]
+        session_data = Report._qualiopi_session_data(wizard, self.session)
+        self.assertEqual(session_data["surveys"]["attendance"], attendance)
         sections = self.env["report.qualiopi_reclamation.report_indicator31"]._qualiopi_sections(
             wizard
         )
@@ -56,6 +78,9 @@ class TestReport(QualiopiSurveyCommon):
             f"Low answer: {hot[0].partner_id.name}",
             f"difficulty {hot[0].qualiopi_difficulty_id.number}",
             "is closed, its complainant is invited",
+            "2</strong> answered out of <strong>4</strong> attendees (50.0 %)",
+            f"{self.reg_no_email.name} ({escape(self.session.name)}): no email address",
+            "no complainant was invited to the complaint-handling survey",
         ):
             self.assertTrue(expected in html, f"{expected!r} missing from the report")
 
@@ -80,3 +105,32 @@ class TestReport(QualiopiSurveyCommon):
         scored = [row for row in mine if row[11] not in ("", None)]
         self.assertEqual(len(scored), 1)
         self.assertTrue(scored[0][12], "the low answer names its difficulty")
+
+    def test_empty_period_shows_surveys_sent(self):
+        """A period with no complaint shows the process live with facts dated
+        in it: the survey invitations sent, with the last one's date."""
+        with freeze_time(SESSION_END + datetime.timedelta(hours=1)), self.mock_mail_gateway():
+            answers = self.session._qualiopi_send("hot")
+            self._answer_hot(answers.filtered(lambda a: a.survey_id == self.survey_hot)[0], 8)
+        wizard = self.env["qualiopi.indicator31.report"].create(
+            {"date_from": "2026-03-01", "date_to": "2026-03-31", "company_id": self.company.id}
+        )
+        figures = wizard._qualiopi_figures()
+        self.assertEqual(figures["complaint_count"], 0)
+        fmt = self.env["report.qualiopi_reclamation.report_indicator31"]._qualiopi_dt_formatter(
+            wizard
+        )
+        fact = (
+            f"{len(answers)} satisfaction survey invitation(s) sent in the period, the last on "
+            f"{fmt(max(answers.mapped('qualiopi_invitation_date')))}; 1 answered."
+        )
+        self.assertIn(fact, figures["process_live"]["facts"])
+        html = wizard.summary_html
+        self.assertIn("No complaint was received", html)
+        self.assertIn(fact, html)
+        # A period without any invitation says so, rather than nothing.
+        wizard.write({"date_from": "2026-05-01", "date_to": "2026-05-31"})
+        self.assertIn(
+            "No satisfaction survey invitation was sent in the period.",
+            wizard._qualiopi_figures()["process_live"]["facts"],
+        )
