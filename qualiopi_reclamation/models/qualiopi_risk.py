@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 SCALE = [("1", "1 - Low"), ("2", "2 - Moderate"), ("3", "3 - High"), ("4", "4 - Very high")]
 LEVEL_LABELS = [
@@ -9,6 +10,8 @@ LEVEL_LABELS = [
     ("critical", "Critical"),
 ]
 OPEN_STATES = ("proposed", "open")
+# The source records a risk's printed row names; the others are counted.
+RECORDS_LISTED = 10
 
 
 def level_label(level):
@@ -157,6 +160,38 @@ class QualiopiRisk(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
+    def _qualiopi_record_references(self):
+        """{risk id: its first source records' references, by reception, and
+        how many more}, in one query: a risk of a recurrent cause gathers
+        hundreds of records, which its printed row counts rather than lists.
+        Read as the records are linked (the report checked the company)."""
+        if not self:
+            return {}
+        relation = self._fields["ticket_ids"]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT rel.%s, count(*), (array_agg(ticket.number ORDER BY"
+                " ticket.received_date, ticket.id))[1:%s] FROM %s rel JOIN helpdesk_ticket"
+                " ticket ON ticket.id = rel.%s WHERE rel.%s IN %s GROUP BY rel.%s",
+                SQL.identifier(relation.column1),
+                RECORDS_LISTED,
+                SQL.identifier(relation.relation),
+                SQL.identifier(relation.column2),
+                SQL.identifier(relation.column1),
+                tuple(self.ids),
+                SQL.identifier(relation.column1),
+            )
+        )
+        references = {}
+        for risk_id, count, numbers in rows:
+            listed = ", ".join(number or "" for number in numbers)
+            if count > len(numbers):
+                listed = self.env._(
+                    "%(records)s and %(count)s more", records=listed, count=count - len(numbers)
+                )
+            references[risk_id] = listed
+        return references
+
     def _qualiopi_report_rows(self):
         """The risks as plain values (JSON-ready), in the report's language:
         the rows of the audit report's and the annual review's risk tables."""
@@ -164,6 +199,7 @@ class QualiopiRisk(models.Model):
             fname: dict(self._fields[fname]._description_selection(self.env))
             for fname in ("level_label", "state")
         }
+        references = self._qualiopi_record_references()
         return [
             {
                 "id": risk.id,
@@ -178,7 +214,7 @@ class QualiopiRisk(models.Model):
                 "treatment": risk.treatment or "",
                 "owner": risk.user_id.name or "",
                 "review_date": fields.Date.to_string(risk.review_date) or "",
-                "records": ", ".join(risk.ticket_ids.mapped("number")),
+                "records": references.get(risk.id, ""),
                 "actions": ", ".join(risk.improvement_action_ids.mapped("reference")),
             }
             for risk in self

@@ -122,6 +122,24 @@ class TestRiskProposal(RiskCommon):
         self.assertEqual(len(more[2:].qualiopi_risk_ids), 2)
         self.assertEqual(more[2].qualiopi_risk_ids.ticket_ids, more[2])
 
+    def test_printed_row_names_the_first_records_and_counts_the_rest(self):
+        hazards = self.Ticket.create(
+            [
+                self._complaint_values(
+                    name=f"Aléa {index}",
+                    qualiopi_nature="hazard",
+                    stakeholder_type="staff",
+                    qualiopi_cause_category_id=self.cause_room.id,
+                    received_date=datetime.datetime(2026, 3, 2, 9, index),
+                )
+                for index in range(12)
+            ]
+        )
+        risk = hazards.qualiopi_risk_ids
+        self.assertEqual(len(risk), 1)
+        [row] = risk._qualiopi_report_rows()
+        self.assertEqual(row["records"], ", ".join(hazards[:10].mapped("number")) + " and 2 more")
+
     def test_recurrent_cause_proposes_a_risk_once(self):
         first = self._complaint(self.cause_slides)
         self.assertFalse(first.qualiopi_recurrent)

@@ -2,6 +2,9 @@ from odoo import api, models
 
 from ..models.event_event import ATTENDEE_STATES
 
+# The attendees not invited named in the report; the others are counted by reason.
+NOT_INVITED_LISTED = 20
+
 
 class ReportIndicator31(models.AbstractModel):
     """The survey sections of the indicator-31 audit report (indicators 30
@@ -97,59 +100,95 @@ class ReportIndicator31(models.AbstractModel):
     def _qualiopi_attendance(self, events):
         """The end-of-session survey over the attendees of ``events``: how
         many attended, were invited and answered, the response rate over the
-        attendees, and each attendee not invited with the reason."""
+        attendees, how many were not invited for each reason, and the first
+        of them (``NOT_INVITED_LISTED``) by name. Counted by PostgreSQL, not
+        per attendee: a year of sessions has thousands."""
         # Superuser: the registrations of the report's sessions (company checked).
-        attendees = (
-            self.env["event.registration"]
-            .sudo()
-            .search(
-                [("event_id", "in", events.ids), ("state", "in", ATTENDEE_STATES)],
-                order="event_id, id",
-            )
+        Registration = self.env["event.registration"].sudo()
+        attendee_domain = [("event_id", "in", events.ids), ("state", "in", ATTENDEE_STATES)]
+        answer_domain = [
+            ("event_id", "in", events.ids),
+            ("event_registration_id", "!=", False),
+            ("event_registration_id.state", "in", ATTENDEE_STATES),
+            ("qualiopi_purpose", "=", "hot"),
+            ("qualiopi_invitation_date", "!=", False),
+        ]
+        Answers = self._qualiopi_survey_answers_env()
+        [(invited,)] = Answers._read_group(
+            answer_domain, [], ["event_registration_id:count_distinct"]
         )
-        attendee_ids = set(attendees.ids)
-        invited, answered = set(), set()
-        # By session rather than by a list of every attendee's id.
-        for registration, state in self._qualiopi_survey_answers_env()._read_group(
-            [
-                ("event_id", "in", events.ids),
-                ("event_registration_id", "!=", False),
-                ("qualiopi_purpose", "=", "hot"),
-                ("qualiopi_invitation_date", "!=", False),
-            ],
-            ["event_registration_id", "state"],
-        ):
-            if registration.id not in attendee_ids:
-                continue
-            invited.add(registration.id)
-            if state == "done":
-                answered.add(registration.id)
-        not_invited = []
-        for registration in attendees.filtered(lambda r: r.id not in invited):
-            event = registration.event_id
-            if not (registration.email or registration.partner_id.email):
-                reason = self.env._("no email address")
-            elif not event.qualiopi_hot_survey_id:
-                reason = self.env._("the session has no end-of-session survey")
-            elif not event.qualiopi_hot_sent_date:
-                reason = self.env._("the survey is not sent yet")
-            else:
-                reason = self.env._("registered after the survey was sent")
-            not_invited.append(
-                {
-                    "name": registration.name or registration.partner_id.name or "—",
-                    "session": event.name,
-                    "reason": reason,
-                }
+        [(answered,)] = Answers._read_group(
+            answer_domain + [("state", "=", "done")], [], ["event_registration_id:count_distinct"]
+        )
+        invited_query = Answers._search(answer_domain)
+        not_invited_domain = attendee_domain + [
+            ("id", "not in", invited_query.subselect("event_registration_id"))
+        ]
+        # A path through an empty partner_id matches no row: said explicitly.
+        no_email = [
+            "&",
+            ("email", "=", False),
+            "|",
+            ("partner_id", "=", False),
+            ("partner_id.email", "=", False),
+        ]
+        by_reason = {}
+        for key, domain in (("no_email", no_email), ("other", ["!", *no_email])):
+            for event, count in Registration._read_group(
+                not_invited_domain + domain, ["event_id"], ["__count"]
+            ):
+                reason = (
+                    "no_email" if key == "no_email" else self._qualiopi_not_invited_reason(event)
+                )
+                by_reason[reason] = by_reason.get(reason, 0) + count
+        labels = self._qualiopi_not_invited_labels()
+        listed = [
+            {
+                "name": registration.name or registration.partner_id.name or "—",
+                "session": registration.event_id.name,
+                "reason": labels[
+                    self._qualiopi_not_invited_reason(registration.event_id, registration)
+                ],
+            }
+            for registration in Registration.search(
+                not_invited_domain, order="event_id, id", limit=NOT_INVITED_LISTED
             )
-        count = len(attendees)
+        ]
+        count = Registration.search_count(attendee_domain)
         return {
             "attendees": count,
-            "invited": len(invited),
-            "answered": len(answered),
-            "rate": round(100.0 * len(answered) / count, 1) if count else None,
-            "not_invited": not_invited,
+            "invited": invited,
+            "answered": answered,
+            "rate": round(100.0 * answered / count, 1) if count else None,
+            "not_invited": listed,
+            "not_invited_count": sum(by_reason.values()),
+            "not_invited_by_reason": [
+                {"reason": labels[key], "count": by_reason[key]}
+                for key in labels
+                if key in by_reason
+            ],
         }
+
+    @api.model
+    def _qualiopi_not_invited_labels(self):
+        return {
+            "no_email": self.env._("no email address"),
+            "no_survey": self.env._("the session has no end-of-session survey"),
+            "not_sent": self.env._("the survey is not sent yet"),
+            "late": self.env._("registered after the survey was sent"),
+        }
+
+    @api.model
+    def _qualiopi_not_invited_reason(self, event, registration=None):
+        """Why an attendee of ``event`` was not invited (``registration``:
+        that attendee, whose email decides first)."""
+        if registration and not (registration.email or registration.partner_id.email):
+            return "no_email"
+        if not event.qualiopi_hot_survey_id:
+            return "no_survey"
+        if not event.qualiopi_hot_sent_date:
+            return "not_sent"
+        return "late"
 
     @api.model
     def _qualiopi_figures(self, wizard):

@@ -53,6 +53,10 @@ class TestReport(QualiopiSurveyCommon):
                 }
             ],
         )
+        self.assertEqual(attendance["not_invited_count"], 1)
+        self.assertEqual(
+            attendance["not_invited_by_reason"], [{"reason": "no email address", "count": 1}]
+        )
         self.assertIsNone(figures["complaint_handling"])
         Report = self.env["report.qualiopi_reclamation.report_indicator31"]
         session_data = Report._qualiopi_session_data(wizard, self.session)
@@ -83,6 +87,39 @@ class TestReport(QualiopiSurveyCommon):
             "no complainant was invited to the complaint-handling survey",
         ):
             self.assertTrue(expected in html, f"{expected!r} missing from the report")
+
+    def test_attendees_not_invited_counted_by_reason_and_a_few_named(self):
+        """A year of sessions has thousands of attendees: the report counts
+        those not invited by reason and names the first ones only."""
+        self.env["event.registration"].create(
+            [
+                {"event_id": self.session.id, "name": f"Sans email {i:02d}", "state": "open"}
+                for i in range(25)
+            ]
+        )
+        with freeze_time(SESSION_END + datetime.timedelta(hours=1)), self.mock_mail_gateway():
+            self.session._qualiopi_send("hot")
+        late = self.env["event.registration"].create(
+            {
+                "event_id": self.session.id,
+                "name": "Inscrite après l'envoi",
+                "email": "tardive@example.com",
+                "state": "open",
+            }
+        )
+        Report = self.env["report.qualiopi_reclamation.report_indicator31"]
+        attendance = Report._qualiopi_attendance(self.session)
+        self.assertEqual(attendance["invited"], 3)
+        self.assertEqual(attendance["not_invited_count"], 27)
+        self.assertEqual(
+            attendance["not_invited_by_reason"],
+            [
+                {"reason": "no email address", "count": 26},
+                {"reason": "registered after the survey was sent", "count": 1},
+            ],
+        )
+        self.assertEqual(len(attendance["not_invited"]), 20, "the first ones named")
+        self.assertNotIn(late.name, [person["name"] for person in attendance["not_invited"]])
 
     def test_xlsx_survey_sheet(self):
         with freeze_time(SESSION_END + datetime.timedelta(hours=1)), self.mock_mail_gateway():
