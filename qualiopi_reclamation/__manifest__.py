@@ -4,7 +4,7 @@
     "name": "Qualiopi 31 - Register of complaints, difficulties and hazards",
     "summary": "Qualiopi indicator 31: complaints (réclamations), difficulties and "
     "hazards (aléas) recorded, acknowledged and answered within business-day deadlines",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Human Resources/Training",
     "license": "AGPL-3",
     "author": "Qualiopi 31 for Odoo contributors",
@@ -49,6 +49,11 @@
         "report/qualiopi_evidence_pack_reports.xml",
         "views/qualiopi_evidence_pack_views.xml",
         "views/qualiopi_auditor_access_views.xml",
+        "security/qualiopi_disability_security.xml",
+        "data/qualiopi_retention_cron_data.xml",
+        "wizard/qualiopi_gdpr_request_wizard_views.xml",
+        "views/helpdesk_ticket_gdpr_views.xml",
+        "views/res_config_settings_gdpr_views.xml",
     ],
     "demo": ["demo/qualiopi_demo.xml", "demo/qualiopi_report_demo.xml"],
     "assets": {

@@ -35,3 +35,7 @@ from . import qualiopi_auditor_logged_mixin
 from . import qualiopi_auditor_logged_models
 from . import ir_binary
 from . import ir_actions_report
+from . import res_company_gdpr
+from . import res_config_settings_gdpr
+from . import helpdesk_ticket_disability
+from . import helpdesk_ticket_retention

@@ -19,3 +19,5 @@ from . import test_auditor_access
 from . import test_demo
 from . import test_deadline_rules
 from . import test_migration
+from . import test_disability
+from . import test_retention
