@@ -8,3 +8,4 @@ from . import test_report
 from . import test_tour
 from . import test_auditor_http
 from . import test_demo
+from . import test_retention

@@ -21,3 +21,4 @@ from . import test_deadline_rules
 from . import test_migration
 from . import test_disability
 from . import test_retention
+from . import test_gdpr_request
