@@ -1,7 +1,6 @@
 import logging
 
 from dateutil.relativedelta import relativedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -206,8 +205,10 @@ class HelpdeskTicket(models.Model):
             .sudo()
             .search([("res_model", "=", self._name), ("res_id", "in", tickets.ids)])
         ) | messages.attachment_ids
-        erased_fields = self.env["ir.model.fields"].sudo().search(
-            [("model", "=", self._name), ("name", "in", [*ANONYMISED_FIELDS, "name"])]
+        erased_fields = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search([("model", "=", self._name), ("name", "in", [*ANONYMISED_FIELDS, "name"])])
         )
         # The emails sent; flagged as notifications so that deleting them
         # keeps their message (a mail.mail deletes its message otherwise).
@@ -217,9 +218,13 @@ class HelpdeskTicket(models.Model):
         messages.tracking_value_ids.filtered(lambda v: v.field_id in erased_fields).unlink()
         messages.notification_ids.unlink()
         messages.link_preview_ids.unlink()
-        staff = self.env["res.users"].sudo().with_context(active_test=False).search(
-            [("share", "=", False)]
-        ).partner_id
+        staff = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("share", "=", False)])
+            .partner_id
+        )
         for message in messages:
             values = {
                 "body": "",
@@ -276,11 +281,8 @@ class HelpdeskTicket(models.Model):
         """A line in the server log and in ir.logging: the references only."""
         if not self:
             return
-        message = "Qualiopi %s: anonymised %s record(s): %s" % (
-            reason,
-            len(self),
-            ", ".join(self.sudo().mapped(lambda t: t.number or str(t.id))),
-        )
+        numbers = ", ".join(self.sudo().mapped(lambda t: t.number or str(t.id)))
+        message = f"Qualiopi {reason}: anonymised {len(self)} record(s): {numbers}"
         _logger.info(message)
         self.env["ir.logging"].sudo().create(
             {

@@ -45,9 +45,17 @@ class ResPartner(models.Model):
         domain = [("partner_id", "=", self.id)]
         email = tools.email_normalize(self.email or "")
         if email:
-            domain = ["|", *domain, "&", ("partner_id", "=", False), ("partner_email", "=ilike", email)]
-        return self.env["helpdesk.ticket"].with_context(active_test=False).search(
-            [("qualiopi_nature", "!=", False), *domain]
+            domain = [
+                "|",
+                *domain,
+                "&",
+                ("partner_id", "=", False),
+                ("partner_email", "=ilike", email),
+            ]
+        return (
+            self.env["helpdesk.ticket"]
+            .with_context(active_test=False)
+            .search([("qualiopi_nature", "!=", False), *domain])
         )
 
     def action_qualiopi_gdpr_request(self):

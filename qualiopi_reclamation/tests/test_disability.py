@@ -89,7 +89,9 @@ class TestDisabilityReferent(QualiopiHttpCommon):
             # The auditor may write nothing at all; the user not this field.
             self.assertRefusedOverRpc(
                 AccessError,
-                "qualiopi_health_details" if user == self.user_qualiopi else "not allowed to modify",
+                "qualiopi_health_details"
+                if user == self.user_qualiopi
+                else "not allowed to modify",
                 user,
                 "helpdesk.ticket",
                 "write",
@@ -128,8 +130,12 @@ class TestDisabilityReferent(QualiopiHttpCommon):
                 lambda v: v.field_id.name == "qualiopi_health_details"
             )
         )
-        wizard = self.env["qualiopi.indicator31.report"].with_user(self.user_manager).create(
-            {"date_from": "2026-01-01", "date_to": "2030-12-31", "company_id": self.company.id}
+        wizard = (
+            self.env["qualiopi.indicator31.report"]
+            .with_user(self.user_manager)
+            .create(
+                {"date_from": "2026-01-01", "date_to": "2030-12-31", "company_id": self.company.id}
+            )
         )
         # The manager prints the report: they may read the field, it is not printed.
         html = (

@@ -55,7 +55,11 @@ class TestGdprRequest(QualiopiHttpCommon):
             ticket.stage_id = self.stage_done
 
     def _wizard(self, user=None, partner=None):
-        action = (partner or self.trainee).with_user(user or self.user_manager).action_qualiopi_gdpr_request()
+        action = (
+            (partner or self.trainee)
+            .with_user(user or self.user_manager)
+            .action_qualiopi_gdpr_request()
+        )
         return self._action_form(action, user or self.user_manager).save()
 
     def test_export_contents(self):
@@ -111,9 +115,7 @@ class TestGdprRequest(QualiopiHttpCommon):
             self.assertFalse(ticket.partner_id or ticket.partner_email or ticket.partner_name)
         self.assertEqual(self.closed.number, number)
         self.assertEqual(self.closed.qualiopi_nature, "complaint")
-        self.assertFalse(
-            self.closed.message_ids.filtered(lambda m: "Marie" in (m.body or ""))
-        )
+        self.assertFalse(self.closed.message_ids.filtered(lambda m: "Marie" in (m.body or "")))
         self.assertIn("right of erasure", self.closed.message_ids[0].body)
         # Other people's records are untouched; a second request finds nothing.
         self.assertFalse(self.other_ticket.qualiopi_anonymised_date)
@@ -156,6 +158,8 @@ class TestGdprRequest(QualiopiHttpCommon):
     def test_wizard_form_opens_for_manager(self):
         action = self.trainee.with_user(self.user_manager).action_qualiopi_gdpr_request()
         form = Form(
-            self.env[action["res_model"]].with_user(self.user_manager).with_context(**action["context"])
+            self.env[action["res_model"]]
+            .with_user(self.user_manager)
+            .with_context(**action["context"])
         )
         self.assertEqual(form.ticket_count, 2)

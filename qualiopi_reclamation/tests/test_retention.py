@@ -3,7 +3,7 @@ import base64
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import PNG, QualiopiCommon
 
@@ -16,7 +16,9 @@ class TestRetention(QualiopiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.client = cls.env["res.partner"].create({"name": "Client Formation SA", "is_company": True})
+        cls.client = cls.env["res.partner"].create(
+            {"name": "Client Formation SA", "is_company": True}
+        )
         cls.company.write(
             {
                 "qualiopi_retention_years": 3,
@@ -198,3 +200,33 @@ class TestRetention(QualiopiCommon):
         with self.assertRaises(ValidationError):
             self.company.qualiopi_retention_years = 0
         self.assertEqual(self.company._qualiopi_retention_years_for("difficulty"), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestRetentionDemo(TransactionCase):
+    """The demo shows an old record the daily job anonymised, and the
+    disability referent owning the difficulty about a trainee's sight."""
+
+    def test_demo_anonymised_record(self):
+        ticket = self.env.ref("qualiopi_reclamation.demo_ticket_difficulty_anonymised")
+        self.assertTrue(ticket.qualiopi_anonymised_date)
+        self.assertFalse(ticket.partner_id)
+        self.assertFalse(ticket.qualiopi_difficulty_handling)
+        self.assertNotIn("Benali", ticket.name + ticket.description)
+        self.assertEqual(ticket.qualiopi_nature, "difficulty")
+        self.assertTrue(ticket.stage_id.closed)
+        self.assertLess(ticket.closed_date, ticket.qualiopi_anonymised_date)
+        self.assertTrue(ticket.received_date and ticket.qualiopi_cause_category_id)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "Benali" in (m.body or "")))
+
+    def test_demo_disability_referent(self):
+        referent = self.env.ref("qualiopi_reclamation.demo_user_disability_referent")
+        self.assertEqual(
+            self.env.ref("base.main_company").qualiopi_disability_referent_id, referent
+        )
+        self.assertTrue(
+            referent.has_group("qualiopi_reclamation.group_qualiopi_disability_referent")
+        )
+        ticket = self.env.ref("qualiopi_reclamation.demo_ticket_difficulty")
+        self.assertEqual(ticket.user_id, referent)
+        self.assertTrue(ticket.with_user(referent).qualiopi_health_details)

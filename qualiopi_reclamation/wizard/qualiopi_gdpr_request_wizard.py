@@ -46,9 +46,9 @@ class QualiopiGdprRequestWizard(models.TransientModel):
         help="The Qualiopi records where this person is the complainant (linked "
         "contact or the email address they typed).",
     )
-    ticket_count = fields.Integer(compute="_compute_ticket_ids")
+    ticket_count = fields.Integer(string="Number of records", compute="_compute_ticket_ids")
     export_file = fields.Binary(string="Export", readonly=True, attachment=False)
-    export_filename = fields.Char(readonly=True)
+    export_filename = fields.Char(string="Export file name", readonly=True)
 
     @api.depends("partner_id")
     def _compute_ticket_ids(self):
@@ -127,7 +127,7 @@ class QualiopiGdprRequestWizard(models.TransientModel):
         self.write(
             {
                 "export_file": base64.b64encode(content.encode()),
-                "export_filename": "qualiopi-personal-data-%s.json" % self.partner_id.id,
+                "export_filename": f"qualiopi-personal-data-{self.partner_id.id}.json",
             }
         )
         for ticket in self.ticket_ids:
@@ -140,8 +140,8 @@ class QualiopiGdprRequestWizard(models.TransientModel):
             )
         return {
             "type": "ir.actions.act_url",
-            "url": "/web/content?model=%s&id=%s&field=export_file&filename_field="
-            "export_filename&download=true" % (self._name, self.id),
+            "url": f"/web/content?model={self._name}&id={self.id}&field=export_file"
+            "&filename_field=export_filename&download=true",
             "target": "self",
         }
 
