@@ -225,8 +225,11 @@ class HelpdeskTicket(models.Model):
             .search([("share", "=", False)])
             .partner_id
         )
+        numbers = {ticket.id: ticket.number for ticket in tickets}
         for message in messages:
             values = {
+                # The record's title may name the person: the reference only.
+                "record_name": numbers.get(message.res_id) or False,
                 "body": "",
                 "subject": False,
                 "email_from": False,

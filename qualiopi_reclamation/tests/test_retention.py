@@ -131,6 +131,7 @@ class TestRetention(QualiopiCommon):
             self.assertFalse(message.partner_ids)
             self.assertFalse(message.attachment_ids)
             self.assertNotEqual(message.author_id, self.trainee)
+            self.assertNotIn("Support", message.record_name or "")
         self.assertFalse(old_messages.mail_ids)
         self.assertFalse(attachments.exists())
         self.assertFalse(
