@@ -1,6 +1,10 @@
+import datetime
 import importlib.util
+import io
+import zipfile
 from pathlib import Path
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -161,3 +165,50 @@ class TestDisabilityReferent(QualiopiHttpCommon):
         )
         self.assertIn(ticket.number, html)
         self.assertNotIn("Dyslexie", html)
+
+    def test_health_details_not_in_evidence_pack(self):
+        ticket = self._difficulty(qualiopi_cause_category_id=self.cause_disability.id)
+        ticket.with_user(self.referent).qualiopi_health_details = HEALTH
+        today = fields.Date.context_today(ticket)
+        pack = (
+            self.env["qualiopi.evidence.pack"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "date_from": today - datetime.timedelta(days=30),
+                    "date_to": today,
+                    "company_id": self.company.id,
+                    "lang": "en_US",
+                }
+            )
+        )
+        pack.action_build()
+        self.env["qualiopi.evidence.pack"]._cron_qualiopi_build_packs()
+        self.assertEqual(pack.state, "done", pack.error)
+        archive = zipfile.ZipFile(io.BytesIO(pack.attachment_id.raw))
+        contents = b"".join(archive.read(name) for name in archive.namelist())
+        self.assertIn(ticket.number.encode(), contents)
+        self.assertNotIn(b"Dyslexie", contents)
+
+    def test_health_details_hidden_from_the_complainant_portal(self):
+        portal = new_test_user(
+            self.env, login="portal_trainee", groups="base.group_portal", name="Marie Portail"
+        )
+        ticket = self._difficulty(
+            qualiopi_cause_category_id=self.cause_disability.id, partner_id=portal.partner_id.id
+        )
+        ticket.sudo().qualiopi_health_details = HEALTH
+        reply = self._call_kw(portal, "helpdesk.ticket", "read", [ticket.ids, ["name"]])
+        self.assertEqual(reply["result"][0]["name"], ticket.name, "the portal reads its record")
+        self.assertRefusedOverRpc(
+            AccessError,
+            "qualiopi_health_details",
+            portal,
+            "helpdesk.ticket",
+            "read",
+            [ticket.ids, ["qualiopi_health_details"]],
+        )
+        response = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(ticket.number, response.text, "the record's portal page")
+        self.assertNotIn("Dyslexie", response.text)
