@@ -218,36 +218,28 @@ class HelpdeskTicket(models.Model):
         messages.tracking_value_ids.filtered(lambda v: v.field_id in erased_fields).unlink()
         messages.notification_ids.unlink()
         messages.link_preview_ids.unlink()
-        staff = (
-            self.env["res.users"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("share", "=", False)])
-            .partner_id
+        # One write per record (its reference as the messages' record name),
+        # one for the authors who are not staff.
+        for ticket in tickets:
+            messages.filtered(lambda m, t=ticket: m.res_id == t.id).write(
+                {
+                    # The record's title may name the person: the reference only.
+                    "record_name": ticket.number or False,
+                    "body": "",
+                    "subject": False,
+                    "email_from": False,
+                    "reply_to": False,
+                    "partner_ids": [fields.Command.clear()],
+                    "attachment_ids": [fields.Command.clear()],
+                }
+            )
+        messages.filtered(lambda m: m.author_id and not m.author_id._qualiopi_is_staff()).write(
+            {"author_id": False}
         )
-        numbers = {ticket.id: ticket.number for ticket in tickets}
-        for message in messages:
-            values = {
-                # The record's title may name the person: the reference only.
-                "record_name": numbers.get(message.res_id) or False,
-                "body": "",
-                "subject": False,
-                "email_from": False,
-                "reply_to": False,
-                "partner_ids": [fields.Command.clear()],
-                "attachment_ids": [fields.Command.clear()],
-            }
-            if message.author_id and message.author_id not in staff:
-                values["author_id"] = False
-            message.write(values)
         attachments.unlink()
         self.env["mail.followers"].sudo().search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", tickets.ids),
-                ("partner_id", "not in", staff.ids),
-            ]
-        ).unlink()
+            [("res_model", "=", self._name), ("res_id", "in", tickets.ids)]
+        ).filtered(lambda f: not f.partner_id._qualiopi_is_staff()).unlink()
         tickets.activity_ids.unlink()
         for ticket in tickets:
             ticket.write(ticket._qualiopi_anonymise_values())

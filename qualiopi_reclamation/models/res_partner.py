@@ -38,6 +38,13 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id}
         return action
 
+    def _qualiopi_is_staff(self):
+        """Whether this contact is a member of staff (an internal user, active
+        or not): staff keep their name on what they wrote or follow when a
+        record is anonymised."""
+        self.ensure_one()
+        return any(not user.share for user in self.with_context(active_test=False).user_ids)
+
     def _qualiopi_personal_tickets(self):
         """The Qualiopi records where this person is the complainant: linked to
         the contact, or filed with their email address and not linked."""

@@ -56,6 +56,7 @@ class TestRetention(QualiopiCommon):
                 }
             )
             self._record_answer(ticket)
+            ticket.message_subscribe(self.user_qualiopi.partner_id.ids)
             ticket.stage_id = self.stage_done
             # The end of the transaction that closed it: the stage's email.
             self.env.cr.precommit.run()
@@ -140,6 +141,10 @@ class TestRetention(QualiopiCommon):
             )
         )
         self.assertNotIn(self.trainee, ticket.message_partner_ids)
+        # Staff keep their name on what they wrote and follow.
+        self.assertIn(self.user_qualiopi.partner_id, ticket.message_partner_ids)
+        self.assertEqual(ticket.response_message_id.author_id, self.env.user.partner_id)
+        self.assertFalse(self.env.user.share)
         self.assertFalse(
             old_messages.tracking_value_ids.filtered(
                 lambda v: v.field_id.name in ("partner_id", "qualiopi_client_partner_id")
