@@ -253,6 +253,13 @@ class HelpdeskTicket(models.Model):
         these records (called as superuser)."""
         return True
 
+    def _qualiopi_personal_data_extra(self):
+        """Extension point: what other addons hold about the person of this
+        record, for the export of the right of access (a JSON-ready dict merged
+        into the record's entry)."""
+        self.ensure_one()
+        return {}
+
     def _qualiopi_anonymisation_note(self, reason):
         """The chatter note that says what was done, with no personal data."""
         self.ensure_one()

@@ -106,6 +106,8 @@ class QualiopiGdprRequestWizard(models.TransientModel):
                 for message in ticket.message_ids.sorted("date")
                 if message.message_type in ("email", "comment")
             ]
+            # Extension point: what other addons hold about the record.
+            record.update(ticket._qualiopi_personal_data_extra())
             records.append(record)
         return {
             "person": {
@@ -123,7 +125,7 @@ class QualiopiGdprRequestWizard(models.TransientModel):
         self.ensure_one()
         self._qualiopi_check_manager()
         data = self._qualiopi_export_data()
-        content = json.dumps(data, indent=2, ensure_ascii=False)
+        content = json.dumps(data, indent=2, ensure_ascii=False, default=str)
         self.write(
             {
                 "export_file": base64.b64encode(content.encode()),

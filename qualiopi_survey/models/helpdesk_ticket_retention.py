@@ -11,6 +11,32 @@ class HelpdeskTicket(models.Model):
 
     _inherit = "helpdesk.ticket"
 
+    def _qualiopi_personal_data_extra(self):
+        """The person's survey answers tied to the record (right of access)."""
+        result = super()._qualiopi_personal_data_extra()
+        # The export is a manager's (checked by the wizard); survey answers are
+        # read whatever the manager's survey rights.
+        inputs = (self.qualiopi_user_input_id | self.qualiopi_survey_input_ids).sudo()
+        result["survey_answers"] = [
+            {
+                "survey": answer.survey_id.title,
+                "date": fields.Datetime.to_string(answer.create_date),
+                "answers": [
+                    {
+                        "question": line.question_id.title,
+                        # The display name shortens long texts.
+                        "answer": line.value_text_box
+                        if line.answer_type == "text_box"
+                        else line.display_name,
+                    }
+                    for line in answer.user_input_line_ids
+                    if line.answer_type
+                ],
+            }
+            for answer in inputs
+        ]
+        return result
+
     def _qualiopi_anonymise_related(self):
         # Called as superuser by the anonymiser, once the caller was checked.
         inputs = (self.qualiopi_user_input_id | self.qualiopi_survey_input_ids).sudo()

@@ -1,3 +1,6 @@
+import base64
+import json
+
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -25,6 +28,23 @@ class TestSurveyRetention(QualiopiSurveyCommon):
         self._answer(answer, values)
         score = answer.qualiopi_satisfaction
         self.assertTrue(score)
+        # Right of access: the export holds the person's survey answers.
+        action = self.trainee.with_user(self.user_manager).action_qualiopi_gdpr_request()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user_manager)
+            .with_context(**action["context"])
+            .create({})
+        )
+        wizard.action_export()
+        data = json.loads(base64.b64decode(wizard.export_file))
+        (record,) = [r for r in data["records"] if r["number"] == complaint.number]
+        (survey,) = record["survey_answers"]
+        self.assertEqual(survey["survey"], self.survey_complaint.title)
+        self.assertIn(
+            "Marie Durand : merci pour la réponse rapide.",
+            [line["answer"] for line in survey["answers"]],
+        )
         complaint.with_user(self.user_manager)._qualiopi_anonymise()
         answer.invalidate_recordset()
         self.assertFalse(answer.partner_id or answer.email or answer.nickname)
