@@ -4,7 +4,7 @@
     "name": "Qualiopi 31 - Register of complaints, difficulties and hazards",
     "summary": "Qualiopi indicator 31: complaints (réclamations), difficulties and "
     "hazards (aléas) recorded, acknowledged and answered within business-day deadlines",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Human Resources/Training",
     "license": "AGPL-3",
     "author": "Qualiopi 31 for Odoo contributors",

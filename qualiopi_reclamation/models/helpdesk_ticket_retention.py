@@ -36,6 +36,9 @@ ANONYMISED_FIELDS = (
     "response_note",
     "response_attachment_id",
     "access_token",
+    # Fields of other parts of the register, erased when they exist: the hashed
+    # follow-up code of an anonymous report (its page would show nothing left).
+    "qualiopi_followup_hash",
 )
 # Records anonymised per cron batch.
 RETENTION_BATCH = 200

@@ -56,13 +56,13 @@ class TestDisabilityReferent(QualiopiHttpCommon):
         self.assertFalse(self.cause_content.is_disability)
 
     def test_migration_flags_the_accessibility_category(self):
-        path = Path(__file__).parents[1] / "migrations" / "18.0.1.3.0" / "post-migrate.py"
-        spec = importlib.util.spec_from_file_location("qualiopi_post_migrate_1_3_0", path)
+        path = Path(__file__).parents[1] / "migrations" / "18.0.1.4.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("qualiopi_post_migrate_1_4_0", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         self.cause_disability.is_disability = False
         self.env.flush_all()
-        module.migrate(self.env.cr, "18.0.1.2.0")
+        module.migrate(self.env.cr, "18.0.1.3.0")
         self.cause_disability.invalidate_recordset()
         self.assertTrue(self.cause_disability.is_disability)
         self.assertFalse(self.cause_content.is_disability)

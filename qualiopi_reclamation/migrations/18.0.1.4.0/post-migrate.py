@@ -1,6 +1,6 @@
 # Copyright 2026 Qualiopi 31 for Odoo contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""1.3.0: the cause category "Accessibility and disability" (kept in noupdate
+"""1.4.0: the cause category "Accessibility and disability" (kept in noupdate
 data) routes its records to the disability referent, as at install."""
 
 
