@@ -5,3 +5,4 @@ from . import res_config_settings
 from . import event_event
 from . import helpdesk_ticket
 from . import qualiopi_procedure
+from . import helpdesk_ticket_retention

@@ -9,3 +9,4 @@ from . import test_tour
 from . import test_auditor_http
 from . import test_demo
 from . import test_status
+from . import test_retention

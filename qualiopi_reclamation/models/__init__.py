@@ -49,3 +49,7 @@ from . import qualiopi_evidence_pack_confidential
 from . import helpdesk_ticket_public_confidential
 from . import qualiopi_procedure_confidential
 from . import ir_attachment_share
+from . import res_company_gdpr
+from . import res_config_settings_gdpr
+from . import helpdesk_ticket_disability
+from . import helpdesk_ticket_retention

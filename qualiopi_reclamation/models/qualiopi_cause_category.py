@@ -10,6 +10,11 @@ class QualiopiCauseCategory(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
+    is_disability = fields.Boolean(
+        string="Disability or accessibility",
+        help="Records of this category reach the company's disability referent, "
+        "who becomes their owner.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         help="Leave empty to share the category between companies.",

@@ -27,3 +27,6 @@ from . import test_subcontract_http
 from . import test_owner
 from . import test_escalation
 from . import test_status
+from . import test_disability
+from . import test_retention
+from . import test_gdpr_request

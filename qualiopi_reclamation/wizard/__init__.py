@@ -7,3 +7,4 @@ from . import qualiopi_evidence_correction_wizard
 from . import qualiopi_indicator31_report_pack
 from . import qualiopi_auditor_invite_wizard
 from . import qualiopi_indicator31_report_confidential
+from . import qualiopi_gdpr_request_wizard

@@ -12,3 +12,4 @@ from . import res_company
 from . import res_config_settings
 from . import qualiopi_evidence_pack
 from . import qualiopi_public_results
+from . import helpdesk_ticket_retention

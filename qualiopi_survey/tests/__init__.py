@@ -10,3 +10,4 @@ from . import test_respondent_flow
 from . import test_scoring
 from . import test_demo
 from . import test_public_results
+from . import test_retention

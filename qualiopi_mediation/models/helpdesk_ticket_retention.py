@@ -1,0 +1,50 @@
+from odoo import fields, models
+
+from .qualiopi_mediation_referral import OPEN_STATES
+
+
+class HelpdeskTicket(models.Model):
+    """Retention: a record under mediation keeps its personal data; the
+    referrals of a finished mediation are anonymised with their record."""
+
+    _inherit = "helpdesk.ticket"
+
+    def _qualiopi_under_mediation(self):
+        # Whether a referral is open is the register's fact, whoever asks.
+        return self.filtered(
+            lambda t: any(r.state in OPEN_STATES for r in t.sudo().mediation_referral_ids)
+        )
+
+    def _qualiopi_retention_blocked(self):
+        return super()._qualiopi_retention_blocked() | self._qualiopi_under_mediation()
+
+    def _qualiopi_retention_blocked_reason(self):
+        if self._qualiopi_under_mediation():
+            return self.env._("it is under mediation")
+        return super()._qualiopi_retention_blocked_reason()
+
+    def _qualiopi_anonymise_related(self):
+        referrals = self.sudo().mediation_referral_ids
+        if referrals:
+            messages = (
+                self.env["mail.message"]
+                .sudo()
+                .search([("model", "=", referrals._name), ("res_id", "in", referrals.ids)])
+            )
+            # Flagged as notifications: deleting them keeps their message.
+            mails = messages.mail_ids
+            mails.write({"is_notification": True})
+            mails.unlink()
+            messages.write(
+                {
+                    "body": "",
+                    "subject": False,
+                    "email_from": False,
+                    "reply_to": False,
+                    "partner_ids": [fields.Command.clear()],
+                }
+            )
+            attachments = referrals.attachment_ids | messages.attachment_ids
+            referrals.with_context(tracking_disable=True).write({"summary": False})
+            attachments.unlink()
+        return super()._qualiopi_anonymise_related()
