@@ -184,9 +184,11 @@ class HelpdeskTicket(models.Model):
         """The values that erase the personal data of the record itself."""
         self.ensure_one()
         values = {fname: False for fname in ANONYMISED_FIELDS if fname in self._fields}
-        values["name"] = self.env._("Anonymised record %(number)s", number=self.number or self.id)
+        # In the language of the organisation whose staff read the register.
+        env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+        values["name"] = env._("Anonymised record %(number)s", number=self.number or self.id)
         # The description is required by the helpdesk.
-        values["description"] = Markup("<p>%s</p>") % self.env._("Anonymised")
+        values["description"] = Markup("<p>%s</p>") % env._("Anonymised")
         values["qualiopi_anonymised_date"] = fields.Datetime.now()
         return values
 
