@@ -77,17 +77,12 @@ def period_counts(tickets_env, domain, counted=None, business_days=None):
         ("response", "response_date", "response_deadline", SQL("TRUE")),
     )
     aggregates = []
-    # Each milestone's delay computed once per row, in a lateral join, for
-    # both its median and its mean.
-    delay_alias = "qualiopi_delay"
-    delays = {}
-    for key, date_field, deadline_field, scope in milestones:
+    for _key, date_field, deadline_field, scope in milestones:
         date, deadline = (
             SQL.identifier(table, date_field),
             SQL.identifier(table, deadline_field),
         )
-        delays[key] = business_days.sql_count(SQL.identifier(table, "team_id"), received, date)
-        delay = SQL.identifier(delay_alias, key)
+        delay = business_days.sql_count(SQL.identifier(table, "team_id"), received, date)
         aggregates += [
             SQL(
                 "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)"
@@ -127,18 +122,6 @@ def period_counts(tickets_env, domain, counted=None, business_days=None):
         SQL("COUNT(*) FILTER (WHERE %s)", Ticket._search(extra).where_clause)
         for extra in counted.values()
     ]
-    query.add_join(
-        "LEFT JOIN",
-        delay_alias,
-        SQL(
-            "LATERAL (SELECT %s)",
-            SQL(", ").join(
-                SQL("%s AS %s", expression, SQL.identifier(key))
-                for key, expression in delays.items()
-            ),
-        ),
-        SQL("TRUE"),
-    )
     [row] = env.execute_query(query.select(*aggregates))
     width = 6
     base = len(milestones) * width

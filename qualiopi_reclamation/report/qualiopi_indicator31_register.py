@@ -321,18 +321,12 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
     texts = milestone_texts(env)
     one, prefix, suffix = (html.escape(text) for text in texts["late"])
 
-    # Each milestone's business days late, computed once per row in a lateral
-    # join rather than at each of the four places its cell uses it.
-    late_alias = "qualiopi_late"
-    late_sql = {}
-
     def milestone(date_field, deadline_field):
         """milestone_cell() and its late flag, in SQL."""
         date, deadline = col(date_field), col(deadline_field)
-        late_sql[date_field] = business_days.sql_late(
+        late_days = business_days.sql_late(
             col("team_id"), deadline, SQL("COALESCE(%s, %s)", date, now)
         )
-        late_days = SQL.identifier(late_alias, date_field)
         late_line = SQL(
             "(CASE WHEN %s = 1 THEN %s ELSE %s || (%s)::text || %s END)",
             late_days,
@@ -423,18 +417,6 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
                 blank,
                 cells[key],
             )
-    query.add_join(
-        "LEFT JOIN",
-        late_alias,
-        SQL(
-            "LATERAL (SELECT %s)",
-            SQL(", ").join(
-                SQL("%s AS %s", expression, SQL.identifier(key))
-                for key, expression in late_sql.items()
-            ),
-        ),
-        SQL("TRUE"),
-    )
     lates = {"ack_late": ack_late, "response_late": response_late}
     row = [SQL("'<tr>'")]
     for column in columns:
