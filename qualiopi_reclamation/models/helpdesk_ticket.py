@@ -35,6 +35,9 @@ ACK_METHODS = [
     ("phone", "Phone"),
     ("in_person", "In person"),
     ("other", "Other"),
+    # An anonymous report's, posted on its follow-up page (the application's
+    # only, never recorded by hand).
+    ("follow_up_page", "Follow-up page"),
 ]
 # How an answer given outside the answer composer can be recorded; a complaint
 # is answered in writing, so only a letter (with its scan) closes one.
@@ -43,7 +46,10 @@ RESPONSE_METHODS = [
     ("letter", "Letter"),
     ("phone", "Phone"),
     ("in_person", "In person"),
+    ("follow_up_page", "Follow-up page"),
 ]
+# Recorded by the answer composer from the message it sent, never by hand.
+SENT_METHODS = ("email", "follow_up_page")
 # Where a record stands, consistent with its helpdesk stage: "closed" in a
 # closed stage and only there; an escalated milestone or a mediation in
 # progress shows before the ordinary progress; a record closed once and back

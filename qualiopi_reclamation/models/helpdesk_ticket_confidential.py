@@ -244,7 +244,7 @@ class HelpdeskTicket(models.Model):
                 ticket.write(
                     {
                         "ack_date": messages[ticket.id].date,
-                        "ack_method": "other",
+                        "ack_method": "follow_up_page",
                         "ack_note": note,
                         "ack_user_id": self.env.user.id,
                         "ack_message_id": messages[ticket.id].id,

@@ -454,7 +454,8 @@ class HelpdeskTicket(models.Model):
                 {
                     # The evidence's date is the message's.
                     "response_date": message.date or now,
-                    "response_method": "email",
+                    # An anonymous report's answer is read on its follow-up page.
+                    "response_method": "follow_up_page" if ticket.qualiopi_anonymous else "email",
                     "response_user_id": self.env.user.id,
                     "response_message_id": message.id,
                 }

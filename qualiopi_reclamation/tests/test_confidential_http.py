@@ -263,7 +263,7 @@ class TestConfidentialOverHttp(QualiopiHttpCommon):
         with self.mock_mail_gateway():
             referent_ticket.action_qualiopi_acknowledge()
         self.assertTrue(ticket.ack_date and ticket.ack_message_id)
-        self.assertEqual(ticket.ack_method, "other")
+        self.assertEqual(ticket.ack_method, "follow_up_page")
         self.assertFalse(self._mails, "nobody to email")
         action = referent_ticket.action_qualiopi_send_response()
         composer = (
@@ -275,6 +275,7 @@ class TestConfidentialOverHttp(QualiopiHttpCommon):
         with self.mock_mail_gateway():
             composer.with_context(**action["context"]).action_send_mail()
         self.assertTrue(ticket.response_date and ticket.response_message_id)
+        self.assertEqual(ticket.response_method, "follow_up_page", "read there, not emailed")
         page = self._followup(code)
         self.assertIn("Answered", page.text)
         self.assertIn("Le stagiaire concerné a été exclu de la session.", page.text)

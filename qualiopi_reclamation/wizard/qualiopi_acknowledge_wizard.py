@@ -10,7 +10,8 @@ class QualiopiAcknowledgeWizard(models.TransientModel):
 
     ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", required=True, ondelete="cascade")
     ack_method = fields.Selection(
-        selection=ACK_METHODS,
+        # The follow-up page's is posted by the application, never recorded.
+        selection=[item for item in ACK_METHODS if item[0] != "follow_up_page"],
         string="How",
         required=True,
         default="letter",

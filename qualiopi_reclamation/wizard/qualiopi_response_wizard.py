@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..models.helpdesk_ticket import RESPONSE_METHODS
+from ..models.helpdesk_ticket import RESPONSE_METHODS, SENT_METHODS
 
 
 class QualiopiResponseWizard(models.TransientModel):
@@ -12,7 +12,7 @@ class QualiopiResponseWizard(models.TransientModel):
 
     ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", required=True, ondelete="cascade")
     response_method = fields.Selection(
-        selection=[item for item in RESPONSE_METHODS if item[0] != "email"],
+        selection=[item for item in RESPONSE_METHODS if item[0] not in SENT_METHODS],
         string="How",
         required=True,
         default="letter",
