@@ -373,6 +373,14 @@ class HelpdeskTicket(models.Model):
             self._qualiopi_check_evidence_write_values(vals)
         return super().write(vals)
 
+    def _qualiopi_action_open_register(self):
+        """The register's window on these records."""
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "qualiopi_reclamation.action_qualiopi_register"
+        )
+        action["domain"] = [("id", "in", self.ids)]
+        return action
+
     @api.model
     def get_import_templates(self):
         """The spreadsheet to fill with the register kept before Odoo."""

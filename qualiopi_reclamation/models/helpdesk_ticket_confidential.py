@@ -258,23 +258,7 @@ class HelpdeskTicket(models.Model):
         if not (len(self) == 1 and self.qualiopi_anonymous):
             return super().action_qualiopi_send_response()
         self.check_access("write")
-        template = self.env.ref("qualiopi_reclamation.mail_template_response")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send answer"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_subtype_xmlid": "mail.mt_comment",
-                "qualiopi_response": True,
-            },
-        }
+        return self._qualiopi_response_composer(default_subtype_xmlid="mail.mt_comment")
 
     # ------------------------------------------------------------------
     # Anonymous follow-up

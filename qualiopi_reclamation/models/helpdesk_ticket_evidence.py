@@ -412,6 +412,14 @@ class HelpdeskTicket(models.Model):
                     ticket=self.display_name,
                 )
             )
+        return self._qualiopi_response_composer(
+            default_email_layout_xmlid="mail.mail_notification_light", force_email=True
+        )
+
+    def _qualiopi_response_composer(self, **context):
+        """The composer preset with the answer template on these records, which
+        records the answer once posted (``qualiopi_response``); ``context``
+        says how it is delivered."""
         template = self.env.ref("qualiopi_reclamation.mail_template_response")
         return {
             "type": "ir.actions.act_window",
@@ -425,9 +433,8 @@ class HelpdeskTicket(models.Model):
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
                 "qualiopi_response": True,
-                "force_email": True,
+                **context,
             },
         }
 

@@ -165,11 +165,7 @@ class QualiopiImprovementAction(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "qualiopi_reclamation.action_qualiopi_register"
-        )
-        action["domain"] = [("id", "in", self.ticket_ids.ids)]
-        return action
+        return self.ticket_ids._qualiopi_action_open_register()
 
     def _qualiopi_export_table(self):
         """The actions as (column titles, rows of values), the one layout of the

@@ -150,11 +150,7 @@ class QualiopiRisk(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "qualiopi_reclamation.action_qualiopi_register"
-        )
-        action["domain"] = [("id", "in", self.ticket_ids.ids)]
-        return action
+        return self.ticket_ids._qualiopi_action_open_register()
 
     # ------------------------------------------------------------------
     # Business methods
