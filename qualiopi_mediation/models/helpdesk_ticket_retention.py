@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 from .qualiopi_mediation_referral import OPEN_STATES
 
@@ -26,25 +26,7 @@ class HelpdeskTicket(models.Model):
     def _qualiopi_anonymise_related(self):
         referrals = self.sudo().mediation_referral_ids
         if referrals:
-            messages = (
-                self.env["mail.message"]
-                .sudo()
-                .search([("model", "=", referrals._name), ("res_id", "in", referrals.ids)])
-            )
-            # Flagged as notifications: deleting them keeps their message.
-            mails = messages.mail_ids
-            mails.write({"is_notification": True})
-            mails.unlink()
-            messages.write(
-                {
-                    "body": "",
-                    "subject": False,
-                    "email_from": False,
-                    "reply_to": False,
-                    "partner_ids": [fields.Command.clear()],
-                }
-            )
-            attachments = referrals.attachment_ids | messages.attachment_ids
+            self._qualiopi_erase_messages(referrals)
             referrals.with_context(tracking_disable=True).write({"summary": False})
-            attachments.unlink()
+            referrals.attachment_ids.unlink()
         return super()._qualiopi_anonymise_related()

@@ -86,11 +86,9 @@ class QualiopiCustomerPortalHelpdesk(CustomerPortalHelpdesk):
                 and not m.subtype_id.internal
             )
         )
+        sent = public_messages.attachment_ids
         return ticket.attachment_ids.filtered(
-            lambda a: (
-                a in public_messages.attachment_ids
-                or (a.create_date == ticket.create_date and not a.res_field)
-            )
+            lambda a: a in sent or (a.create_date == ticket.create_date and not a.res_field)
         )
 
     @http.route()

@@ -27,11 +27,24 @@ class HelpdeskTicket(models.Model):
         string="About disability or accessibility",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        tickets = super().create(vals_list)
-        tickets._qualiopi_assign_disability_referent()
-        return tickets
+    @api.model
+    def _qualiopi_default_owner(self, vals):
+        """A record about disability or accessibility is owned by the
+        company's referent from its creation (the owner's assignment notice
+        names it); a confidential case stays with its confidential referent."""
+        super()._qualiopi_default_owner(vals)
+        if vals.get("qualiopi_confidential") or vals.get("qualiopi_anonymous"):
+            return
+        # The category and the company's setting decide, whoever files the
+        # record (a portal user cannot read the settings).
+        cause = (
+            self.env["qualiopi.cause.category"]
+            .sudo()
+            .browse(vals.get("qualiopi_cause_category_id"))
+        )
+        company = self.env["res.company"].sudo().browse(vals.get("company_id")) or self.env.company
+        if cause.is_disability and company.qualiopi_disability_referent_id:
+            vals["user_id"] = company.qualiopi_disability_referent_id.id
 
     def write(self, vals):
         result = super().write(vals)
@@ -48,6 +61,7 @@ class HelpdeskTicket(models.Model):
             referent = ticket.company_id.qualiopi_disability_referent_id
             if (
                 ticket.qualiopi_nature
+                and not ticket.qualiopi_confidential
                 and ticket.qualiopi_cause_category_id.is_disability
                 and referent
                 and ticket.user_id != referent

@@ -203,45 +203,27 @@ class HelpdeskTicket(models.Model):
             return tickets
         if not self.env.su:
             raise AccessError(self.env._("Only the application anonymises records."))
-        Message = self.env["mail.message"].sudo()
-        messages = Message.search([("model", "=", self._name), ("res_id", "in", tickets.ids)])
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", tickets.ids)])
-        ) | messages.attachment_ids
+        messages = self._qualiopi_erase_messages(tickets)
         erased_fields = (
             self.env["ir.model.fields"]
             .sudo()
             .search([("model", "=", self._name), ("name", "in", [*ANONYMISED_FIELDS, "name"])])
         )
-        # The emails sent; flagged as notifications so that deleting them
-        # keeps their message (a mail.mail deletes its message otherwise).
-        mails = messages.mail_ids
-        mails.write({"is_notification": True})
-        mails.unlink()
         messages.tracking_value_ids.filtered(lambda v: v.field_id in erased_fields).unlink()
         messages.notification_ids.unlink()
         messages.link_preview_ids.unlink()
-        # One write per record (its reference as the messages' record name),
-        # one for the authors who are not staff.
+        # The record's title may name the person: its reference only, as the
+        # messages' record name.
         for ticket in tickets:
             messages.filtered(lambda m, t=ticket: m.res_id == t.id).write(
-                {
-                    # The record's title may name the person: the reference only.
-                    "record_name": ticket.number or False,
-                    "body": "",
-                    "subject": False,
-                    "email_from": False,
-                    "reply_to": False,
-                    "partner_ids": [fields.Command.clear()],
-                    "attachment_ids": [fields.Command.clear()],
-                }
+                {"record_name": ticket.number or False}
             )
         messages.filtered(lambda m: m.author_id and not m.author_id._qualiopi_is_staff()).write(
             {"author_id": False}
         )
-        attachments.unlink()
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", tickets.ids)]
+        ).unlink()
         self.env["mail.followers"].sudo().search(
             [("res_model", "=", self._name), ("res_id", "in", tickets.ids)]
         ).filtered(lambda f: not f.partner_id._qualiopi_is_staff()).unlink()
@@ -252,6 +234,36 @@ class HelpdeskTicket(models.Model):
         for ticket in tickets:
             ticket.message_post(body=ticket._qualiopi_anonymisation_note(reason))
         return tickets
+
+    @api.model
+    def _qualiopi_erase_messages(self, records):
+        """Erase the chatter of ``records`` (of any model; as superuser, once
+        the caller was checked): the emails sent, the messages' bodies,
+        subjects, addresses, recipients and files. The messages stay, dated,
+        as the trace that something was said. Returns them."""
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", records._name), ("res_id", "in", records.ids)])
+        )
+        # Flagged as notifications so that deleting the emails keeps their
+        # message (a mail.mail deletes its message otherwise).
+        mails = messages.mail_ids
+        mails.write({"is_notification": True})
+        mails.unlink()
+        attachments = messages.attachment_ids
+        messages.write(
+            {
+                "body": "",
+                "subject": False,
+                "email_from": False,
+                "reply_to": False,
+                "partner_ids": [fields.Command.clear()],
+                "attachment_ids": [fields.Command.clear()],
+            }
+        )
+        attachments.unlink()
+        return messages
 
     def _qualiopi_anonymise_related(self):
         """Extension point: erase the personal data other addons hold about

@@ -41,27 +41,7 @@ class HelpdeskTicket(models.Model):
         # Called as superuser by the anonymiser, once the caller was checked.
         inputs = (self.qualiopi_user_input_id | self.qualiopi_survey_input_ids).sudo()
         if inputs:
-            messages = (
-                self.env["mail.message"]
-                .sudo()
-                .search([("model", "=", inputs._name), ("res_id", "in", inputs.ids)])
-            )
-            # Flagged as notifications: deleting the invitations keeps their message.
-            mails = messages.mail_ids
-            mails.write({"is_notification": True})
-            mails.unlink()
-            attachments = messages.attachment_ids
-            messages.write(
-                {
-                    "body": "",
-                    "subject": False,
-                    "email_from": False,
-                    "reply_to": False,
-                    "partner_ids": [fields.Command.clear()],
-                    "attachment_ids": [fields.Command.clear()],
-                }
-            )
-            attachments.unlink()
+            self._qualiopi_erase_messages(inputs)
             inputs.message_follower_ids.unlink()
             inputs.write({"partner_id": False, "email": False, "nickname": False})
             anonymised = self.env._("Anonymised")
