@@ -188,6 +188,18 @@ class QualiopiRisk(models.Model):
             references[risk_id] = listed
         return references
 
+    def _qualiopi_proposals_summary(self):
+        """The risks of ``self`` (proposals awaiting assessment) as the reports
+        print them: their count and their names, the longest waiting first,
+        the first ``RECORDS_LISTED`` named and the rest counted."""
+        listed = self.sorted("id")[:RECORDS_LISTED]
+        names = ", ".join(listed.mapped("name"))
+        if len(self) > len(listed):
+            names = self.env._(
+                "%(records)s and %(count)s more", records=names, count=len(self) - len(listed)
+            )
+        return {"count": len(self), "names": names}
+
     def _qualiopi_report_rows(self):
         """The risks as plain values (JSON-ready), in the report's language:
         the rows of the audit report's and the annual review's risk tables."""

@@ -42,8 +42,6 @@ PRINTED_FIELDS = (
 )
 # A milestone the nature does not call for (a hazard's acknowledgement).
 NOT_DUE = "—"
-# The register's many2one printed by their name.
-NAMED_FIELDS = ("channel_id", "event_id")
 # What an anonymised line of a confidential case keeps: reference, nature,
 # dates, deadlines and whether they were met, status. Every other cell
 # (title, stakeholder, channel, session, cause, outcome's details, actions)
@@ -271,6 +269,18 @@ def _labels(selection, column_sql):
     return SQL("(CASE %s %s ELSE '' END)", column_sql, SQL(" ").join(cases)) if cases else SQL("''")
 
 
+def _concat(parts):
+    """``parts`` (SQL expressions and literal texts) concatenated in SQL, the
+    literal texts next to each other written as one (fewer copies per row)."""
+    merged = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return SQL(" || ").join(SQL("%s", part) if isinstance(part, str) else part for part in merged)
+
+
 def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confidential=False):
     """The printed register's rows written by PostgreSQL in one query: the same
     cells as ``qualiopi_indicator31_columns.pdf_tbody`` (a test holds them
@@ -290,78 +300,17 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
     def col(fname):
         return Ticket._field_to_sql(table, fname, query)
 
-    def printed(fname):
-        local = SQL("%s AT TIME ZONE 'UTC' AT TIME ZONE %s", col(fname), tz)
-        return SQL("to_char(%s, %s)", local, to_char)
-
-    # The names of the sessions, channels and causes, and the actions'
-    # references, are few: read and escaped once in Python, looked up by id
-    # in the query (a constant JSON object), rather than joined and escaped
-    # per row.
-    ids_sql = [SQL("array_agg(DISTINCT %s)", col(fname)) for fname in NAMED_FIELDS]
-    [named_ids] = env.execute_query(query.select(*ids_sql))
-    lookups = {}
-    for fname, ids in zip(NAMED_FIELDS, named_ids, strict=True):
-        comodel = env[Ticket._fields[fname].comodel_name].with_context(active_test=False)
-        lookups[fname] = {
-            str(record.id): html.escape(record.name or "")
-            for record in comodel.browse([i for i in ids or () if i])
-        }
+    # The channels are a handful and the actions' references few: read and
+    # escaped once in Python, looked up by id in the query (a constant JSON
+    # object). The sessions may be thousands: their names are joined (below).
+    Channel = env[Ticket._fields["channel_id"].comodel_name].with_context(active_test=False)
+    channel_names = {
+        str(channel.id): html.escape(channel.name or "") for channel in Channel.search([])
+    }
 
     def lookup(values, key_sql):
         return SQL("COALESCE(%s::jsonb ->> (%s)::text, '')", json.dumps(values), key_sql)
 
-    def name_of(fname):
-        return lookup(lookups[fname], col(fname))
-
-    def selection(fname):
-        return Ticket._fields[fname]._description_selection(env)
-
-    now = fields.Datetime.now()
-    texts = milestone_texts(env)
-    one, prefix, suffix = (html.escape(text) for text in texts["late"])
-
-    def milestone(date_field, deadline_field):
-        """milestone_cell() and its late flag, in SQL."""
-        date, deadline = col(date_field), col(deadline_field)
-        late_days = business_days.sql_late(
-            col("team_id"), deadline, SQL("COALESCE(%s, %s)", date, now)
-        )
-        late_line = SQL(
-            "(CASE WHEN %s = 1 THEN %s ELSE %s || (%s)::text || %s END)",
-            late_days,
-            one,
-            prefix,
-            late_days,
-            suffix,
-        )
-        text = SQL(
-            "(CASE WHEN %s IS NULL THEN COALESCE(%s, %s)"
-            " ELSE COALESCE(%s, %s) || %s || %s || ' ' || %s"
-            " || (CASE WHEN %s > 0 THEN %s || %s WHEN %s IS NOT NULL THEN %s || %s ELSE '' END)"
-            " END)",
-            deadline,
-            printed(date_field),
-            NOT_DUE,
-            printed(date_field),
-            html.escape(texts["pending"]),
-            "\n",
-            html.escape(texts["deadline"]),
-            printed(deadline_field),
-            late_days,
-            "\n",
-            late_line,
-            date,
-            "\n",
-            html.escape(texts["on_time"]),
-        )
-        late = SQL("(%s > 0)", late_days)
-        return text, late
-
-    ack_text, ack_late = milestone("ack_date", "ack_deadline")
-    response_text, response_late = milestone("response_date", "response_deadline")
-    status = _labels(selection("qualiopi_status"), col("qualiopi_status"))
-    founded = _labels(selection("qualiopi_founded"), col("qualiopi_founded"))
     Action = env["qualiopi.improvement.action"]
     relation = Action._fields["ticket_ids"]
     # In the improvement actions' own order, as the Python lines.
@@ -382,29 +331,103 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
             )
         )
     }
+    now = fields.Datetime.now()
+
+    def late_days(date_field, deadline_field):
+        date = col(date_field)
+        return business_days.sql_late(
+            col("team_id"), col(deadline_field), SQL("COALESCE(%s, %s)", date, now)
+        )
+
+    # The records' columns and their business days late, computed once per
+    # record in a subquery that numbers them: PostgreSQL never merges a
+    # subquery holding a window function into its outer query, where a late
+    # milestone's business days would be computed at each of its four uses.
+    # The rest is written once per record anyway, by the outer query.
+    columns_read = (
+        "id",
+        "received_date",
+        "qualiopi_confidential",
+        "qualiopi_recurrent",
+        "number",
+        "name",
+        "qualiopi_nature",
+        "stakeholder_type",
+        "qualiopi_status",
+        "qualiopi_founded",
+        "channel_id",
+        "event_id",
+        "ack_date",
+        "ack_deadline",
+        "response_date",
+        "response_deadline",
+    )
+    values = {fname: col(fname) for fname in columns_read}
+    Event = env[Ticket._fields["event_id"].comodel_name]
+    event_alias = query.left_join(table, "event_id", Event._table, "id", "event_id")
+    values["session"] = Event._field_to_sql(event_alias, "name", query)
+    values["index"] = SQL("row_number() OVER (ORDER BY %s, %s)", col("received_date"), col("id"))
+    for milestone in ("ack", "response"):
+        values[f"{milestone}_late_days"] = late_days(f"{milestone}_date", f"{milestone}_deadline")
+    line = {key: SQL.identifier("line", key) for key in values}
+
+    def printed(fname):
+        local = SQL("%s AT TIME ZONE 'UTC' AT TIME ZONE %s", line[fname], tz)
+        return SQL("to_char(%s, %s)", local, to_char)
+
+    def selection(fname):
+        return _labels(Ticket._fields[fname]._description_selection(env), line[fname])
+
+    texts = milestone_texts(env)
+    one, prefix, suffix = (html.escape(text) for text in texts["late"])
+
+    def milestone_text(milestone):
+        """milestone_cell() in SQL."""
+        date, deadline = f"{milestone}_date", f"{milestone}_deadline"
+        days = line[f"{milestone}_late_days"]
+        return SQL(
+            "(CASE WHEN %s IS NULL THEN COALESCE(%s, %s)"
+            " ELSE COALESCE(%s, %s) || %s || %s"
+            " || (CASE WHEN %s = 1 THEN %s WHEN %s > 1 THEN %s || %s::text || %s"
+            " WHEN %s IS NOT NULL THEN %s ELSE '' END) END)",
+            line[deadline],
+            printed(date),
+            NOT_DUE,
+            printed(date),
+            html.escape(texts["pending"]),
+            "\n" + html.escape(texts["deadline"]) + " ",
+            printed(deadline),
+            days,
+            "\n" + one,
+            days,
+            "\n" + prefix,
+            days,
+            suffix,
+            line[date],
+            "\n" + html.escape(texts["on_time"]),
+        )
+
+    status = selection("qualiopi_status")
     cells = {
-        "index": SQL(
-            "(row_number() OVER (ORDER BY %s, %s))::text", col("received_date"), col("id")
-        ),
-        "number": _escaped(col("number")),
-        "name": _escaped(col("name")),
-        "nature": _labels(selection("qualiopi_nature"), col("qualiopi_nature")),
-        "stakeholder": _labels(selection("stakeholder_type"), col("stakeholder_type")),
+        "index": SQL("%s::text", line["index"]),
+        "number": _escaped(line["number"]),
+        "name": _escaped(line["name"]),
+        "nature": selection("qualiopi_nature"),
+        "stakeholder": selection("stakeholder_type"),
         "received_str": SQL("COALESCE(%s, '')", printed("received_date")),
-        "channel": name_of("channel_id"),
-        "session": name_of("event_id"),
-        "ack_str": ack_text,
-        "response_str": response_text,
+        "channel": lookup(channel_names, line["channel_id"]),
+        "session": _escaped(line["session"]),
+        "ack_str": milestone_text("ack"),
+        "response_str": milestone_text("response"),
         "outcome": SQL(
-            "%s || (CASE WHEN %s <> '' THEN ' (' || %s || ')' ELSE '' END)"
+            "%s || COALESCE(' (' || NULLIF(%s, '') || ')', '')"
             " || (CASE WHEN %s THEN %s ELSE '' END)",
             status,
-            founded,
-            founded,
-            col("qualiopi_recurrent"),
+            selection("qualiopi_founded"),
+            line["qualiopi_recurrent"],
             ", " + html.escape(env._("recurrent")),
         ),
-        "actions": lookup(action_references, col("id")),
+        "actions": lookup(action_references, line["id"]),
     }
     if not reveal_confidential:
         masked = {key: SQL("''") for key in MASKED_KEYS}
@@ -413,12 +436,15 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
         for key, blank in masked.items():
             cells[key] = SQL(
                 "(CASE WHEN %s THEN %s ELSE %s END)",
-                col("qualiopi_confidential"),
+                line["qualiopi_confidential"],
                 blank,
                 cells[key],
             )
-    lates = {"ack_late": ack_late, "response_late": response_late}
-    row = [SQL("'<tr>'")]
+    lates = {
+        "ack_late": SQL("%s > 0", line["ack_late_days"]),
+        "response_late": SQL("%s > 0", line["response_late_days"]),
+    }
+    row = ["<tr>"]
     for column in columns:
         if column.late_key:
             row.append(
@@ -428,22 +454,23 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
                 )
             )
         else:
-            row.append(SQL("'<td>'"))
-        row += [cells[column.pdf_key], SQL("'</td>'")]
-    row.append(SQL("'</tr>'"))
-    rows_sql = query.select(
-        SQL("%s AS html", SQL(" || ").join(row)),
-        SQL("%s AS received", col("received_date")),
-        SQL("%s AS ticket_id", col("id")),
-    )
+            row.append("<td>")
+        row += [cells[column.pdf_key], "</td>"]
+    row.append("</tr>")
     # One query of many rows but little work each: PostgreSQL's JIT, which
     # its cost estimate would start for a large register, spends longer
     # compiling than the query runs.
     env.cr.execute("SET LOCAL jit = off")
+    # One string, not a row per record: 10,000 rows made as many Python
+    # objects, and the garbage collector's passes over the whole server.
     [(tbody,)] = env.execute_query(
         SQL(
-            "SELECT COALESCE(string_agg(html, '' ORDER BY received, ticket_id), '') FROM (%s) rows",
-            rows_sql,
+            "SELECT COALESCE(string_agg(%s, '' ORDER BY %s), '') FROM (%s) line",
+            _concat(row),
+            line["index"],
+            query.select(
+                *(SQL("%s AS %s", sql, SQL.identifier(key)) for key, sql in values.items())
+            ),
         )
     )
     env.cr.execute("SET LOCAL jit TO DEFAULT")

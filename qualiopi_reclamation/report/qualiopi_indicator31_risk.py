@@ -24,10 +24,19 @@ class ReportIndicator31(models.AbstractModel):
 
     @api.model
     def _qualiopi_figures(self, wizard):
+        """The assessed risks in a table; those the register proposed and
+        nobody assessed yet only counted and named: their likelihood and
+        impact are the defaults, which a table would print as a level."""
         figures = super()._qualiopi_figures(wizard)
         # Superuser, as the improvement actions: the company was checked first.
-        risks = self.env["qualiopi.risk"].sudo().search(self._qualiopi_risk_domain(wizard))
-        figures["risks"] = risks._qualiopi_report_rows()
+        risks = (
+            self.env["qualiopi.risk"]
+            .sudo()
+            .search_fetch(self._qualiopi_risk_domain(wizard), ["state", "name"])
+        )
+        proposed = risks.filtered(lambda risk: risk.state == "proposed")
+        figures["risks"] = (risks - proposed)._qualiopi_report_rows()
+        figures["risk_proposals"] = proposed._qualiopi_proposals_summary()
         return figures
 
     @api.model

@@ -264,6 +264,8 @@ class TestRiskInReports(RiskCommon):
                 "review_date": "2026-06-30",
             }
         )
+        # Assessed: a proposal is only counted by the reports (below).
+        cls.risk.action_accept()
         # Recorded in 2025: one closed before the period (not in its
         # report), one still open (in it, though linked to no record).
         Risk = cls.env["qualiopi.risk"]
@@ -331,6 +333,42 @@ class TestRiskInReports(RiskCommon):
         sampled = self._wizard(event_ids=[Command.set(other.ids)])
         figures = sampled._qualiopi_figures()
         self.assertEqual(figures["risks"], [])
+
+    @freeze_time("2026-12-02 10:00:00")
+    def test_report_counts_the_proposals_not_assessed(self):
+        """A risk the register proposed and nobody assessed has the default
+        likelihood and impact: the report counts and names it after the
+        table, never prints it as a level; the workbook lists it."""
+        proposal = self._hazard(self.cause_slides, day=9).qualiopi_risk_ids
+        self.assertEqual(proposal.state, "proposed")
+        figures = self._wizard()._qualiopi_figures()
+        self.assertNotIn(proposal.name, [row["name"] for row in figures["risks"]])
+        self.assertEqual(figures["risk_proposals"], {"count": 1, "names": proposal.name})
+        html = self._html("qualiopi_reclamation.report_indicator31", self._wizard().ids)
+        improvement = html.split('name="improvement_actions"')[1]
+        table = improvement.split('name="risk_table"')[1].split("</table>")[0]
+        self.assertNotIn(proposal.name, table)
+        self.assertIn(
+            f"Proposed by the register and not assessed yet (likelihood and impact not"
+            f" judged): 1 ({proposal.name})",
+            improvement,
+        )
+        # Many proposals: the first named, the rest counted.
+        more = self.env["qualiopi.risk"].create(
+            [
+                {
+                    "name": f"Proposition {i}",
+                    "state": "proposed",
+                    "ticket_ids": proposal.ticket_ids.ids,
+                }
+                for i in range(12)
+            ]
+        )
+        summary = self._wizard()._qualiopi_figures()["risk_proposals"]
+        self.assertEqual(summary["count"], 13)
+        self.assertTrue(summary["names"].startswith(f"{proposal.name}, Proposition 0, "))
+        self.assertTrue(summary["names"].endswith("Proposition 8 and 3 more"))
+        self.assertNotIn(more[-1].name, summary["names"])
 
     def test_workbook_has_a_risk_sheet(self):
         content, _format = (

@@ -16,13 +16,14 @@ ODOO_CONF = VAR / "odoo.conf"
 SECTIONS = {}
 
 
-def section(key, title, requires=("qualiopi_reclamation",), optional=False, server=False):
+def section(key, title, requires=("qualiopi_reclamation",), optional=False, committed=False):
     """Register a benchmark section under ``key``.
 
     ``requires``: the addons its database has (and only those: the figures are
     theirs); ``optional``: not run by default, only when named (or ``--big``);
-    ``server``: the section works on its committed database through its own
-    Odoo server, so it gets no environment of its own (``ctx.env`` is None)."""
+    ``committed``: the section commits what it builds, on its database
+    (``ctx.db``) or on copies of it, through its own environments or server,
+    so it gets no environment (``ctx.env`` is None)."""
 
     def decorator(func):
         SECTIONS[key] = {
@@ -30,7 +31,7 @@ def section(key, title, requires=("qualiopi_reclamation",), optional=False, serv
             "func": func,
             "requires": tuple(requires),
             "optional": optional,
-            "server": server,
+            "committed": committed,
         }
         return func
 

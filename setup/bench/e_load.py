@@ -260,7 +260,7 @@ def _load_check(db, late_ids):
     "e",
     "50 concurrent public submissions and 50 alias emails on a server with workers",
     requires=("qualiopi_reclamation",),
-    server=True,
+    committed=True,
 )
 def bench_load(ctx):
     """On its own committed database and server (``--workers=2 --max-cron-threads=1``):

@@ -60,7 +60,7 @@ def _run_section(ctx, spec, opts, templates):
         templates.append(template)
     database.copy(template, ctx.db)
     try:
-        if spec["server"]:
+        if spec["committed"]:
             spec["func"](ctx)
         else:
             with database.environment(ctx.db) as env:
