@@ -496,10 +496,11 @@ class TestRiskOverRpc(QualiopiHttpCommon):
 class TestRiskDemo(QualiopiCommon):
     def test_demo_risk(self):
         """The demo shows one risk, in French, proposed from the trainer's
-        absence and linked to the preventive action it calls for."""
+        absence, assessed and accepted, and linked to the preventive action it
+        calls for."""
         risk = self.env.ref("qualiopi_reclamation.demo_risk_trainer_absence")
         hazard = self.env.ref("qualiopi_reclamation.demo_ticket_hazard")
-        self.assertEqual(risk.state, "proposed")
+        self.assertEqual(risk.state, "open")
         self.assertEqual(risk.ticket_ids, hazard)
         self.assertEqual(hazard.qualiopi_risk_ids, risk)
         self.assertEqual(hazard.qualiopi_nature, "hazard")
