@@ -100,6 +100,21 @@ def stamp_pages(pdf, left_text, page_label):
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    def _render_template(self, template, values=None):
+        """The audit report's register rows (``qualiopi_register_rows``:
+        {placeholder: UTF-8 bytes}, escaped when written) take the place of
+        their placeholder in the rendered page: through QWeb, the 3 MB of a
+        10,000-record register were copied five times and encoded again."""
+        html = super()._render_template(template, values)
+        for placeholder, rows in ((values or {}).get("qualiopi_register_rows") or {}).items():
+            if not rows:
+                continue  # an empty register prints a sentence, no table
+            if placeholder not in html:
+                # Rows the page would silently lack: evidence, never dropped.
+                raise ValueError("The register's placeholder is missing from the rendered report.")
+            html = html.replace(placeholder, rows, 1)
+        return html
+
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
         """A report whose record gives a stamp (``_qualiopi_pdf_stamp``:
         the foot's text and the page label, in the report's language) gets it

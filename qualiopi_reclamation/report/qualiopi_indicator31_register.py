@@ -5,6 +5,9 @@ per-record accesses."""
 import html
 import json
 import re
+from contextlib import closing
+
+from psycopg2.extensions import BYTES, register_type
 
 from odoo import fields
 from odoo.tools import SQL
@@ -282,7 +285,7 @@ def _concat(parts):
 
 
 def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confidential=False):
-    """The printed register's rows written by PostgreSQL in one query: the same
+    """The printed register's rows (UTF-8 bytes) written by PostgreSQL in one query: the same
     cells as ``qualiopi_indicator31_columns.pdf_tbody`` (a test holds them
     equal), without a Python step per record, so that the report's time does
     not follow the register's size. ``None`` when the language's date format
@@ -461,9 +464,8 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
     # its cost estimate would start for a large register, spends longer
     # compiling than the query runs.
     env.cr.execute("SET LOCAL jit = off")
-    # One string, not a row per record: 10,000 rows made as many Python
-    # objects, and the garbage collector's passes over the whole server.
-    [(tbody,)] = env.execute_query(
+    tbody = _fetch_utf8(
+        env,
         SQL(
             "SELECT COALESCE(string_agg(%s, '' ORDER BY %s), '') FROM (%s) line",
             _concat(row),
@@ -471,7 +473,23 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
             query.select(
                 *(SQL("%s AS %s", sql, SQL.identifier(key)) for key, sql in values.items())
             ),
-        )
+        ),
     )
     env.cr.execute("SET LOCAL jit TO DEFAULT")
     return tbody
+
+
+def _fetch_utf8(env, query):
+    """The one text value of ``query``, as the UTF-8 bytes PostgreSQL sent: the
+    printed register's rows (3 MB for 10,000 records) go into the printed page
+    as they are (see ir.actions.report._render_template), never decoded into a
+    Python string. One string, not a row per record: 10,000 rows would make as
+    many Python objects, and the garbage collector's passes over the server.
+    Read by a cursor of its own on the same connection (the same transaction),
+    which alone decodes no text."""
+    env.flush_all()
+    with closing(env.cr._obj.connection.cursor()) as cursor:
+        register_type(BYTES, cursor)
+        cursor.execute(query.code, query.params)
+        [(value,)] = cursor.fetchall()
+    return value

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytz
 from markupsafe import Markup
@@ -43,11 +44,18 @@ class ReportIndicator31(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         wizards = self.env["qualiopi.indicator31.report"].browse(docids)
         self._qualiopi_check_access(wizards)
+        reports = {wizard.id: self._qualiopi_report_data(wizard) for wizard in wizards}
         return {
             "doc_ids": wizards.ids,
             "doc_model": wizards._name,
             "docs": wizards,
-            "reports": {wizard.id: self._qualiopi_report_data(wizard) for wizard in wizards},
+            "reports": reports,
+            # The registers' rows, put in the rendered page in place of their
+            # placeholders (ir.actions.report._render_template).
+            "qualiopi_register_rows": {
+                str(report["register_placeholder"]).encode(): report["register_rows"]
+                for report in reports.values()
+            },
             **self._qualiopi_formatters(),
         }
 
@@ -413,9 +421,10 @@ class ReportIndicator31(models.AbstractModel):
 
     @api.model
     def _qualiopi_register_tbody(self, wizard, columns):
-        """The printed register's rows: written by PostgreSQL, or by Python
-        from the register's lines when the language's date format names
-        months (see register_mod.pdf_tbody_sql)."""
+        """The printed register's rows, as UTF-8 bytes (the page's own
+        encoding): written by PostgreSQL, or by Python from the register's
+        lines when the language's date format names months (see
+        register_mod.pdf_tbody_sql)."""
         tbody = register_mod.pdf_tbody_sql(
             self._qualiopi_tickets_env(),
             self._qualiopi_ticket_domain(wizard),
@@ -425,9 +434,10 @@ class ReportIndicator31(models.AbstractModel):
             reveal_confidential=self._qualiopi_reveal_confidential(wizard),
         )
         if tbody is None:
-            return columns_mod.pdf_tbody(columns, self._qualiopi_register_lines(wizard))
+            lines = self._qualiopi_register_lines(wizard)
+            return str(columns_mod.pdf_tbody(columns, lines)).encode()
         # Every cell was escaped by the query (register_mod._escaped, _labels).
-        return Markup(tbody)
+        return tbody
 
     @api.model
     def _qualiopi_milestone_proof(self, ticket, milestone, fmt):
@@ -548,7 +558,11 @@ class ReportIndicator31(models.AbstractModel):
             "procedure": self._qualiopi_procedure_data(wizard),
             "register_count": figures["total"],
             "register_columns": columns_mod.pdf_columns(columns),
-            "register_tbody": self._qualiopi_register_tbody(wizard, columns),
+            "register_rows": self._qualiopi_register_tbody(wizard, columns),
+            # Where the rows go in the page, unguessable: no printed text can
+            # hold it (and QWeb escapes its "<" anyway).
+            "register_placeholder": Markup('<tr data-qualiopi-register="%s"></tr>')
+            % uuid.uuid4().hex,
             "sessions": [
                 # The sampled sessions, read as the register (company checked).
                 self._qualiopi_session_data(wizard, event)

@@ -86,7 +86,7 @@ class TestConfidentialReport(ConfidentialCommon):
         columns = Report._qualiopi_register_columns()
         lines = Report._qualiopi_register_lines(wizard)
         self.assertEqual(
-            str(Report._qualiopi_register_tbody(wizard, columns)),
+            Report._qualiopi_register_tbody(wizard, columns).decode(),
             str(columns_mod.pdf_tbody(columns, lines)),
         )
 

@@ -6,6 +6,7 @@ query counts and the company checks are asserted against the one data set of
 import datetime
 import io
 import subprocess
+from html import escape as html_escape
 from unittest.mock import patch
 
 import openpyxl
@@ -353,6 +354,20 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(lines[0]["actions"], self.action.reference)
         self.assertEqual(lines[1]["channel"], self.channel_phone.name)
 
+    def test_register_rows_in_the_page(self):
+        """The register's rows, written by PostgreSQL, take their placeholder's
+        place in the rendered page; a title imitating the placeholder is
+        printed escaped, never replaced."""
+        forged = '<tr data-qualiopi-register="0"></tr>'
+        self.c2.sudo().name = forged
+        html = self._html(self._wizard(user=self.user_auditor), user=self.user_auditor)
+        register = html.split('name="register"')[1].split("</tbody>")[0]
+        self.assertNotIn("data-qualiopi-register", register.replace(html_escape(forged), ""))
+        self.assertIn(html_escape(forged), register)
+        self.assertEqual(register.count("<tr><td>"), 5)
+        for ticket in self.period_tickets:
+            self.assertIn(f"<td>{ticket.number}</td>", register)
+
     def test_printed_register(self):
         """The register's rows as printed: Paris time in the language's date
         format (PostgreSQL's to_char and Python agree), late milestones
@@ -400,7 +415,7 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(tbody.count('<td class="qualiopi-late">'), 4)
         # The PDF's rows are written by PostgreSQL: the same cells, to the byte.
         columns = self.Report._qualiopi_register_columns()
-        self.assertEqual(str(self.Report._qualiopi_register_tbody(wizard, columns)), str(tbody))
+        self.assertEqual(self.Report._qualiopi_register_tbody(wizard, columns).decode(), str(tbody))
         # In French: day first; dates in both languages come from the same row.
         french = wizard.with_context(lang="fr_FR")
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -408,7 +423,7 @@ class TestIndicator31Report(Indicator31Common):
         French = self.Report.with_context(lang="fr_FR")
         french_columns = French._qualiopi_register_columns()
         self.assertEqual(
-            str(French._qualiopi_register_tbody(french, french_columns)),
+            French._qualiopi_register_tbody(french, french_columns).decode(),
             str(columns_mod.pdf_tbody(french_columns, self._lines(french))),
         )
 
@@ -436,7 +451,7 @@ class TestIndicator31Report(Indicator31Common):
         [other] = [line for line in lines if line["id"] == self.c3.id]
         self.assertTrue(other["response_late"])
         self.assertEqual(
-            str(self.Report._qualiopi_register_tbody(wizard, columns)),
+            self.Report._qualiopi_register_tbody(wizard, columns).decode(),
             str(columns_mod.pdf_tbody(columns, lines)),
         )
         # The figures' times count on it too: c2 answered after 17 business
@@ -507,7 +522,7 @@ class TestIndicator31Report(Indicator31Common):
 
         def report_values():
             values = Report._get_report_values(wizard.ids)
-            self.assertTrue(values["reports"][wizard.id]["register_tbody"])
+            self.assertTrue(values["reports"][wizard.id]["register_rows"])
 
         # Once for the caches of the registry (languages, selections, groups).
         report_values()

@@ -82,9 +82,8 @@ def survey_answers(env, count, events, start):
 
 
 def figures(wizard):
-    """The report's values (everything it prints, gathered once) without its
-    HTML: the wizard's method while the report was a wizard, the report
-    model's values since."""
+    """The report's aggregated figures alone: the wizard's method (the report
+    model's values when a wizard has none)."""
     if hasattr(wizard, "_qualiopi_figures"):
         return wizard._qualiopi_figures()
     return wizard.env[f"report.{REPORT}"]._get_report_values(wizard.ids)
@@ -160,7 +159,7 @@ def bench_report(ctx):
                 total = figures(wizard).get("total", size)
                 assert total == size, f"the report counts {total} records in its period, not {size}"
                 html_size[size] = len(Report._render_qweb_html(REPORT, wizard.ids)[0])  # warm-up
-            for _run in range(max(ctx.opts.repeat, 1)):
+            for _run in range(max(ctx.opts.report_repeat, 1)):
                 for size, env in envs.items():
                     Report = env["ir.actions.report"]
                     wizard_id, sampled_id, _sessions = built[size]
@@ -185,7 +184,7 @@ def bench_report(ctx):
             "s",
             note=f"{html_size[size] // 1024} KiB, register of {size} rows",
         )
-        ctx.result(f"  report values only, {size} records", best[size]["figures"], "s")
+        ctx.result(f"  figures only, {size} records", best[size]["figures"], "s")
         ctx.result(
             f"  report HTML, sample of 3 sessions of {size // sessions * 3} records",
             best[size]["sample"],
@@ -205,7 +204,7 @@ def bench_report(ctx):
         note="information: what an auditor's sample costs",
     )
     ctx.result(
-        f"ratio report values only {big} / {small} records",
+        f"ratio figures only {big} / {small} records",
         best[big]["figures"] / best[small]["figures"],
-        note="information: the queries and their Python, without the HTML",
+        note="information: the aggregated queries alone",
     )

@@ -38,12 +38,15 @@ def _parser():
     add("--registers", type=_sizes, default=(10000, 100000), help="(b) sizes, e.g. 10000,100000")
     add("--big-register", type=int, default=1000000, help="(big) the big register's size")
     add("--late", type=int, default=100, help="(b, big) tickets becoming late")
-    add("--repeat", type=int, default=3, help="(b, d) timed runs, the fastest kept")
+    add("--repeat", type=int, default=3, help="(b) timed runs, the fastest kept")
     add("--sessions", type=int, default=500, help="(c) sessions")
     add("--attendees", type=int, default=20, help="(c) attendees per session")
     add("--survey-repeat", type=int, default=1, help="(c) timed runs of each side")
     add("--report-records", type=_sizes, default=(1000, 10000), help="(d) e.g. 1000,10000")
     add("--report-answers", type=int, default=50000, help="(d) survey answers (qualiopi_survey)")
+    add(
+        "--report-repeat", type=int, default=7, help="(d) timed runs of each size, the fastest kept"
+    )
     add("--load", type=int, default=50, help="(e) concurrent form submissions and alias emails")
     add("--load-timeout", type=int, default=300, help="(e) seconds allowed per request")
     add("--pack-records", type=int, default=10000, help="(pack) records")
