@@ -285,10 +285,10 @@ def _concat(parts):
 
 
 def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confidential=False):
-    """The printed register's rows (UTF-8 bytes) written by PostgreSQL in one query: the same
-    cells as ``qualiopi_indicator31_columns.pdf_tbody`` (a test holds them
-    equal), without a Python step per record, so that the report's time does
-    not follow the register's size. ``None`` when the language's date format
+    """The printed register's rows written by PostgreSQL in one query, as
+    UTF-8 bytes: the same cells as ``qualiopi_indicator31_columns.pdf_tbody``
+    (a test holds them equal), without a Python step per record, so that the
+    report's time does not follow the register's size. ``None`` when the language's date format
     names months or days (PostgreSQL does not know their language): the
     caller then prints the lines in Python. A confidential case is an
     anonymised line unless ``reveal_confidential``, as in ``register_lines``."""
@@ -347,25 +347,7 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
     # subquery holding a window function into its outer query, where a late
     # milestone's business days would be computed at each of its four uses.
     # The rest is written once per record anyway, by the outer query.
-    columns_read = (
-        "id",
-        "received_date",
-        "qualiopi_confidential",
-        "qualiopi_recurrent",
-        "number",
-        "name",
-        "qualiopi_nature",
-        "stakeholder_type",
-        "qualiopi_status",
-        "qualiopi_founded",
-        "channel_id",
-        "event_id",
-        "ack_date",
-        "ack_deadline",
-        "response_date",
-        "response_deadline",
-    )
-    values = {fname: col(fname) for fname in columns_read}
+    values = {fname: col(fname) for fname in ("id", *REGISTER_FIELDS)}
     Event = env[Ticket._fields["event_id"].comodel_name]
     event_alias = query.left_join(table, "event_id", Event._table, "id", "event_id")
     values["session"] = Event._field_to_sql(event_alias, "name", query)

@@ -913,8 +913,18 @@ class TestIndicator31Http(Indicator31Common, HttpCase, QualiopiRpcMixin):
             response = self.url_open(url)
             self.assertNotEqual(response.status_code, 200, url)
             self.assertNotIn(self.ticket_b.number.encode(), response.content, url)
-        # The same user prints their own company's report by the same routes.
+        # The same user prints their own company's report by the same routes:
+        # the register's rows, read by a cursor of their own on the request's
+        # connection, are the test transaction's.
         wizard = self._wizard(user=self.user_auditor)
+        response = self.url_open(
+            f"/report/html/qualiopi_reclamation.report_indicator31/{wizard.id}"
+        )
+        self.assertEqual(response.status_code, 200)
+        register = response.text.split('name="register"')[1].split("</tbody>")[0]
+        self.assertEqual(register.count("<tr><td>"), 5)
+        for ticket in self.period_tickets:
+            self.assertIn(f"<td>{ticket.number}</td>", register)
         response = self.url_open(
             f"/report/xlsx/qualiopi_reclamation.report_indicator31_xlsx/{wizard.id}"
         )
