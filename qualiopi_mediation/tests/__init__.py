@@ -10,3 +10,4 @@ from . import test_auditor_http
 from . import test_demo
 from . import test_status
 from . import test_retention
+from . import test_confidential_http

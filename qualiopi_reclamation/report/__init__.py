@@ -1,4 +1,5 @@
 from . import qualiopi_indicator31_report
+from . import qualiopi_indicator31_sessions
 from . import qualiopi_indicator31_xlsx
 from . import qualiopi_indicator31_standard
 from . import qualiopi_indicator31_risk

@@ -30,3 +30,8 @@ from . import test_status
 from . import test_disability
 from . import test_retention
 from . import test_gdpr_request
+from . import test_evidence_eml
+from . import test_pdf_stamp
+from . import test_risk
+from . import test_risk_report
+from . import test_standard_version

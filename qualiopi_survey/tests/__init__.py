@@ -11,3 +11,4 @@ from . import test_scoring
 from . import test_demo
 from . import test_public_results
 from . import test_retention
+from . import test_confidential_http
