@@ -267,7 +267,8 @@ def _escaped(sql):
 
 
 def _labels(selection, column_sql):
-    """The escaped label of a selection value, as a CASE expression."""
+    """The escaped label of a value among ``selection`` ([(value, label)]: a
+    selection field's, or a few records' ids and names), as a CASE expression."""
     cases = [SQL("WHEN %s THEN %s", key, html.escape(str(label))) for key, label in selection]
     return SQL("(CASE %s %s ELSE '' END)", column_sql, SQL(" ").join(cases)) if cases else SQL("''")
 
@@ -304,12 +305,11 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
         return Ticket._field_to_sql(table, fname, query)
 
     # The channels are a handful and the actions' references few: read and
-    # escaped once in Python, looked up by id in the query (a constant JSON
-    # object). The sessions may be thousands: their names are joined (below).
+    # escaped once in Python, then found by id in the query (a CASE, a
+    # constant JSON object). The sessions may be thousands: their names are
+    # joined (below).
     Channel = env[Ticket._fields["channel_id"].comodel_name].with_context(active_test=False)
-    channel_names = {
-        str(channel.id): html.escape(channel.name or "") for channel in Channel.search([])
-    }
+    channels = [(channel.id, channel.name or "") for channel in Channel.search([])]
 
     def lookup(values, key_sql):
         return SQL("COALESCE(%s::jsonb ->> (%s)::text, '')", json.dumps(values), key_sql)
@@ -400,7 +400,7 @@ def pdf_tbody_sql(tickets_env, domain, tz, columns, business_days, reveal_confid
         "nature": selection("qualiopi_nature"),
         "stakeholder": selection("stakeholder_type"),
         "received_str": SQL("COALESCE(%s, '')", printed("received_date")),
-        "channel": lookup(channel_names, line["channel_id"]),
+        "channel": _labels(channels, line["channel_id"]),
         "session": _escaped(line["session"]),
         "ack_str": milestone_text("ack"),
         "response_str": milestone_text("response"),

@@ -45,7 +45,10 @@ def _parser():
     add("--report-records", type=_sizes, default=(1000, 10000), help="(d) e.g. 1000,10000")
     add("--report-answers", type=int, default=50000, help="(d) survey answers (qualiopi_survey)")
     add(
-        "--report-repeat", type=int, default=7, help="(d) timed runs of each size, the fastest kept"
+        "--report-repeat",
+        type=int,
+        default=15,
+        help="(d) timed runs of each size, the fastest kept",
     )
     add("--load", type=int, default=50, help="(e) concurrent form submissions and alias emails")
     add("--load-timeout", type=int, default=300, help="(e) seconds allowed per request")
