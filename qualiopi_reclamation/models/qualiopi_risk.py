@@ -178,27 +178,31 @@ class QualiopiRisk(models.Model):
                 SQL.identifier(relation.column1),
             )
         )
-        references = {}
-        for risk_id, count, numbers in rows:
-            listed = ", ".join(number or "" for number in numbers)
-            if count > len(numbers):
-                listed = self.env._(
-                    "%(records)s and %(count)s more", records=listed, count=count - len(numbers)
-                )
-            references[risk_id] = listed
-        return references
+        return {
+            risk_id: self._qualiopi_first_named([number or "" for number in numbers], count)
+            for risk_id, count, numbers in rows
+        }
+
+    @api.model
+    def _qualiopi_first_named(self, names, count):
+        """``names`` (the first of ``count``) joined, the rest counted: "a, b
+        and 8 more", in the report's language."""
+        listed = ", ".join(names)
+        if count > len(names):
+            listed = self.env._(
+                "%(records)s and %(count)s more", records=listed, count=count - len(names)
+            )
+        return listed
 
     def _qualiopi_proposals_summary(self):
         """The risks of ``self`` (proposals awaiting assessment) as the reports
         print them: their count and their names, the longest waiting first,
         the first ``RECORDS_LISTED`` named and the rest counted."""
         listed = self.sorted("id")[:RECORDS_LISTED]
-        names = ", ".join(listed.mapped("name"))
-        if len(self) > len(listed):
-            names = self.env._(
-                "%(records)s and %(count)s more", records=names, count=len(self) - len(listed)
-            )
-        return {"count": len(self), "names": names}
+        return {
+            "count": len(self),
+            "names": self._qualiopi_first_named(listed.mapped("name"), len(self)),
+        }
 
     def _qualiopi_report_rows(self):
         """The risks as plain values (JSON-ready), in the report's language:
