@@ -13,6 +13,8 @@ from odoo.tools.pdf import (
     PdfFileWriter,
 )
 
+from ..report import qualiopi_indicator31_register as register_mod
+
 _FONT = "/QualiopiStampFont"
 _FONT_SIZE = 7
 
@@ -106,7 +108,8 @@ class IrActionsReport(models.Model):
         their placeholder in the rendered page: through QWeb, the 3 MB of a
         10,000-record register were copied five times and encoded again."""
         html = super()._render_template(template, values)
-        for placeholder, rows in ((values or {}).get("qualiopi_register_rows") or {}).items():
+        for placeholder, pending in ((values or {}).get("qualiopi_register_rows") or {}).items():
+            rows = register_mod.rows_bytes(pending)
             if not rows:
                 continue  # an empty register prints a sentence, no table
             if placeholder not in html:

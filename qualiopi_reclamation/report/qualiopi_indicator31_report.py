@@ -420,11 +420,13 @@ class ReportIndicator31(models.AbstractModel):
         )
 
     @api.model
-    def _qualiopi_register_tbody(self, wizard, columns):
+    def _qualiopi_register_tbody(self, wizard, columns, aside=False):
         """The printed register's rows, as UTF-8 bytes (the page's own
         encoding): written by PostgreSQL, or by Python from the register's
         lines when the language's date format names months (see
-        register_mod.pdf_tbody_sql)."""
+        register_mod.pdf_tbody_sql). ``aside``: PostgreSQL's rows may come
+        as a register_mod.PendingRows, read meanwhile on a connection of
+        their own."""
         tbody = register_mod.pdf_tbody_sql(
             self._qualiopi_tickets_env(),
             self._qualiopi_ticket_domain(wizard),
@@ -432,6 +434,7 @@ class ReportIndicator31(models.AbstractModel):
             columns_mod.pdf_columns(columns),
             self._qualiopi_business_days(wizard),
             reveal_confidential=self._qualiopi_reveal_confidential(wizard),
+            aside=aside,
         )
         if tbody is None:
             lines = self._qualiopi_register_lines(wizard)
@@ -450,6 +453,8 @@ class ReportIndicator31(models.AbstractModel):
         """Everything the PDF prints for one wizard, gathered once."""
         self = self.with_context(qualiopi_business_days=self._qualiopi_business_days(wizard))
         columns = self._qualiopi_register_columns()
+        # First: PostgreSQL may print the register while the rest is gathered.
+        register_rows = self._qualiopi_register_tbody(wizard, columns, aside=True)
         fmt_dt = self._qualiopi_dt_formatter(wizard)
         figures = self._qualiopi_figures(wizard)
         return {
@@ -457,7 +462,7 @@ class ReportIndicator31(models.AbstractModel):
             "procedure": self._qualiopi_procedure_data(wizard),
             "register_count": figures["total"],
             "register_columns": columns_mod.pdf_columns(columns),
-            "register_rows": self._qualiopi_register_tbody(wizard, columns),
+            "register_rows": register_rows,
             # Where the rows go in the page, unguessable: no printed text can
             # hold it (and QWeb escapes its "<" anyway).
             "register_placeholder": Markup('<tr data-qualiopi-register="%s"></tr>')

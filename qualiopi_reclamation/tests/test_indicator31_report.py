@@ -6,6 +6,7 @@ query counts and the company checks are asserted against the one data set of
 import datetime
 import io
 import subprocess
+from contextlib import closing
 from html import escape as html_escape
 from unittest.mock import patch
 
@@ -13,9 +14,10 @@ import openpyxl
 from freezegun import freeze_time
 from markupsafe import escape
 
-from odoo import SUPERUSER_ID, Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import SQL
 
 from ..report import qualiopi_indicator31_business_days as business_days_mod
 from ..report import qualiopi_indicator31_columns as columns_mod
@@ -367,6 +369,57 @@ class TestIndicator31Report(Indicator31Common):
         self.assertEqual(register.count("<tr><td>"), 5)
         for ticket in self.period_tickets:
             self.assertIn(f"<td>{ticket.number}</td>", register)
+
+    def test_register_read_in_a_transaction_that_wrote(self):
+        """This transaction wrote (the test's records, uncommitted): its
+        register is read in it, not aside, where another connection would not
+        see them."""
+        columns = self.Report._qualiopi_register_columns()
+        rows = self.Report._qualiopi_register_tbody(self._wizard(), columns, aside=True)
+        self.assertIsInstance(rows, bytes)
+        for ticket in self.period_tickets:
+            self.assertIn(f"<td>{ticket.number}</td>".encode(), rows)
+
+    def test_register_read_again_when_read_aside_fails(self):
+        """The other connection failing (here, on a snapshot that does not
+        exist), the rows are read again in the report's transaction, with a
+        warning: the page still holds every record."""
+
+        def start(cls, env, query):
+            return cls(env.cr, "00000003-00000001-1", query)
+
+        wizard = self._wizard()
+        with (
+            patch.object(register_mod.PendingRows, "start", classmethod(start)),
+            self.assertLogs(register_mod.__name__, "WARNING") as logs,
+        ):
+            html = self._html(wizard)
+        self.assertIn("read again", logs.output[0])
+        register = html.split('name="register"')[1].split("</tbody>")[0]
+        self.assertEqual(register.count("<tr><td>"), 5)
+        for ticket in self.period_tickets:
+            self.assertIn(f"<td>{ticket.number}</td>", register)
+
+    def test_register_read_aside_in_the_reports_snapshot(self):
+        """A transaction that wrote nothing, a printed report's, has its
+        register read on a connection of its own, in its snapshot: the same
+        rows as read in the transaction itself. On the database's committed
+        records (the demo's register), in a transaction apart from the
+        test's."""
+        xid = SQL("SELECT pg_current_xact_id_if_assigned()")
+        with closing(self.registry.cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Report = env["report.qualiopi_reclamation.report_indicator31"]
+            wizard = env["qualiopi.indicator31.report"].new(
+                {"date_from": "2000-01-01", "date_to": "2099-12-31", "company_id": env.company.id}
+            )
+            columns = Report._qualiopi_register_columns()
+            pending = Report._qualiopi_register_tbody(wizard, columns, aside=True)
+            self.assertIsInstance(pending, register_mod.PendingRows)
+            rows = register_mod.rows_bytes(pending)
+            self.assertIn(b"<tr><td>1</td>", rows)
+            self.assertEqual(rows, Report._qualiopi_register_tbody(wizard, columns))
+            self.assertEqual(env.execute_query(xid), [(None,)])
 
     def test_printed_register(self):
         """The register's rows as printed: Paris time in the language's date
