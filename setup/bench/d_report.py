@@ -106,6 +106,10 @@ def _build(db, size, start, answers_count, with_surveys):
         )
         in_register = env["helpdesk.ticket"].search_count([("qualiopi_nature", "!=", False)])
         assert in_register == size, f"{in_register} records in the register, not {size}"
+        # The organisation's complaint procedure, which the report prints: in
+        # production it exists before any report; made by the first report,
+        # it would be an uncommitted write in the timed transaction.
+        env["qualiopi.procedure"]._qualiopi_for_company(env.company)
         Wizard = env["qualiopi.indicator31.report"]
         wizard = Wizard.create(report_period(start))
         sampled = Wizard.create({**report_period(start), "event_ids": [(6, 0, events[:3].ids)]})
