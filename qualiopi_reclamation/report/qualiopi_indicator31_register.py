@@ -511,7 +511,10 @@ class PendingRows:
                 " THEN pg_export_snapshot() END"
             )
         )
-        return cls(env.cr, snapshot, query) if snapshot else None
+        if not snapshot:
+            return None
+        _logger.debug("Reading the register aside, in snapshot %s", snapshot)
+        return cls(env.cr, snapshot, query)
 
     def _read(self, snapshot):
         try:
