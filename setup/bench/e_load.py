@@ -117,6 +117,24 @@ def _wait_for_server(base, process, timeout):
     raise RuntimeError(f"the Odoo server did not answer within {timeout} s")
 
 
+def _wait_for_acknowledgements(db, process, timeout):
+    """(seconds waited, whether every queued acknowledgement was sent): the
+    server's cron worker sends them (qualiopi_ack_queued, the job their
+    creation triggers) after the last request; the records are checked once
+    the server has stopped, and one whose job had not run yet would count as
+    not acknowledged."""
+    from odoo.modules.registry import Registry
+
+    start = time.monotonic()
+    while time.monotonic() - start < timeout and process.poll() is None:
+        with Registry(db).cursor() as cr:
+            cr.execute("SELECT count(*) FROM helpdesk_ticket WHERE qualiopi_ack_queued")
+            if not cr.fetchone()[0]:
+                return time.monotonic() - start, True
+        time.sleep(1)
+    return time.monotonic() - start, False
+
+
 def _form_submission(base, index, timeout):
     """GET the form (CSRF token, session cookie), then POST it: the HTTP status."""
     import re
@@ -355,6 +373,15 @@ def bench_load(ctx):
             "deadline cron x2 at once: server errors (5xx)",
             sum(1 for status, _d, _r in triggers + actions if isinstance(status, int)),
             target=0,
+        )
+        waited, drained = _wait_for_acknowledgements(db, server, timeout)
+        ctx.result(
+            "acknowledgements still queued after the last request, sent in",
+            waited,
+            "s",
+            note="information: by the cron worker"
+            if drained
+            else f"some still queued after {timeout} s",
         )
     finally:
         server.terminate()
