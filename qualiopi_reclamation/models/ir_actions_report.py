@@ -13,7 +13,7 @@ from odoo.tools.pdf import (
     PdfFileWriter,
 )
 
-from ..report import qualiopi_indicator31_register as register_mod
+from ..report import qualiopi_indicator31_register_read as read_mod
 
 _FONT = "/QualiopiStampFont"
 _FONT_SIZE = 7
@@ -109,7 +109,7 @@ class IrActionsReport(models.Model):
         10,000-record register were copied five times and encoded again."""
         html = super()._render_template(template, values)
         for placeholder, pending in ((values or {}).get("qualiopi_register_rows") or {}).items():
-            rows = register_mod.rows_bytes(pending)
+            rows = read_mod.rows_bytes(pending)
             if not rows:
                 continue  # an empty register prints a sentence, no table
             if placeholder not in html:

@@ -425,8 +425,8 @@ class ReportIndicator31(models.AbstractModel):
         encoding): written by PostgreSQL, or by Python from the register's
         lines when the language's date format names months (see
         register_mod.pdf_tbody_sql). ``aside``: PostgreSQL's rows may come
-        as a register_mod.PendingRows, read meanwhile on a connection of
-        their own."""
+        as a PendingRows (qualiopi_indicator31_register_read), read meanwhile
+        on a connection of their own."""
         tbody = register_mod.pdf_tbody_sql(
             self._qualiopi_tickets_env(),
             self._qualiopi_ticket_domain(wizard),

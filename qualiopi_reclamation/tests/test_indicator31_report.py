@@ -22,6 +22,7 @@ from odoo.tools import SQL
 from ..report import qualiopi_indicator31_business_days as business_days_mod
 from ..report import qualiopi_indicator31_columns as columns_mod
 from ..report import qualiopi_indicator31_register as register_mod
+from ..report import qualiopi_indicator31_register_read as read_mod
 from .common import QualiopiCommon, QualiopiRpcMixin
 
 
@@ -390,8 +391,8 @@ class TestIndicator31Report(Indicator31Common):
 
         wizard = self._wizard()
         with (
-            patch.object(register_mod.PendingRows, "start", classmethod(start)),
-            self.assertLogs(register_mod.__name__, "WARNING") as logs,
+            patch.object(read_mod.PendingRows, "start", classmethod(start)),
+            self.assertLogs(read_mod.__name__, "WARNING") as logs,
         ):
             html = self._html(wizard)
         self.assertIn("read again", logs.output[0])
@@ -415,8 +416,8 @@ class TestIndicator31Report(Indicator31Common):
             )
             columns = Report._qualiopi_register_columns()
             pending = Report._qualiopi_register_tbody(wizard, columns, aside=True)
-            self.assertIsInstance(pending, register_mod.PendingRows)
-            rows = register_mod.rows_bytes(pending)
+            self.assertIsInstance(pending, read_mod.PendingRows)
+            rows = read_mod.rows_bytes(pending)
             self.assertIn(b"<tr><td>1</td>", rows)
             self.assertEqual(rows, Report._qualiopi_register_tbody(wizard, columns))
             self.assertEqual(env.execute_query(xid), [(None,)])
