@@ -82,11 +82,9 @@ def survey_answers(env, count, events, start):
 
 
 def figures(wizard):
-    """The report's aggregated figures alone: the wizard's method (the report
-    model's values when a wizard has none)."""
-    if hasattr(wizard, "_qualiopi_figures"):
-        return wizard._qualiopi_figures()
-    return wizard.env[f"report.{REPORT}"]._get_report_values(wizard.ids)
+    """The report's aggregated figures alone (the report model's
+    ``_qualiopi_figures``), without the register, the sections or the HTML."""
+    return wizard.env[f"report.{REPORT}"]._qualiopi_figures(wizard)
 
 
 def _build(db, size, start, answers_count, with_surveys):
